@@ -1,0 +1,94 @@
+package dev.slimkit;
+
+import dev.slimkit.data.Datasets;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.io.ModelIO;
+import dev.slimkit.measure.Latency;
+import dev.slimkit.model.Architectures;
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.train.Evaluation;
+import dev.slimkit.train.Evaluator;
+import dev.slimkit.train.TrainStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The one-line entry points of slimkit, for Java cells and programs. Each only composes the
+ * packages below it ({@code data}, {@code model}, {@code train}, {@code measure}, {@code io}):
+ *
+ * <pre>{@code
+ * var data = Slim.data("fashion-mnist");
+ * var model = Slim.model("cnn-small", 10);
+ * var result = Slim.train(model, data).epochs(2).run();
+ * double acc = Slim.evaluate(model, data).accuracy();
+ * }</pre>
+ */
+public final class Slim {
+
+    /** slimkit's version. */
+    public static final String VERSION = dev.slimkit.io.Provenance.SLIMKIT_VERSION;
+
+    private Slim() {}
+
+    /** Opens {@code fashion-mnist}, {@code synthetic} or {@code idx:DIR} (see {@link Datasets#fromSource}). */
+    public static ImageData data(String source) {
+        return Datasets.fromSource(source);
+    }
+
+    /** A fresh model of a built-in architecture for 1×28×28 images, width 1, seed 0. */
+    public static SlimModel model(String arch, int classes) {
+        return model(arch, classes, 1.0, 0);
+    }
+
+    /** A fresh model of a built-in architecture ({@link Architectures#NAMES}) for 1×28×28 images. */
+    public static SlimModel model(String arch, int classes, double width, long seed) {
+        return SlimModel.create(arch, Architectures.spec(arch, classes, width), seed);
+    }
+
+    /** A fresh model whose input shape and class count follow {@code data}. */
+    public static SlimModel model(String arch, ImageData data, double width, long seed) {
+        int[] shape = data.imageShape();
+        return SlimModel.create(
+                arch, Architectures.spec(arch, data.numClasses(), width, shape[0], shape[1], shape[2]), seed);
+    }
+
+    /** Starts a training step; call {@code run()} on it. */
+    public static TrainStep train(SlimModel model, ImageData data) {
+        return new TrainStep(model, data);
+    }
+
+    /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
+    public static Evaluation evaluate(SlimModel model, ImageData data) {
+        return Evaluator.evaluate(model, data.test(), 256);
+    }
+
+    /** Parameters, non-zero, trainable, frozen, MACs, bytes and per-layer rows. */
+    public static ModelStats stats(SlimModel model) {
+        return ModelStats.of(model);
+    }
+
+    /** Median latency and IQR at {@code batchSize} (20 warm-up, 100 timed runs). */
+    public static Latency.Stats latency(SlimModel model, int batchSize) {
+        return Latency.measure(model, batchSize);
+    }
+
+    /** Saves atomically; returns the file size in bytes. */
+    public static long save(SlimModel model, Path file) {
+        try {
+            return ModelIO.save(model, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model saved by {@link #save}. */
+    public static SlimModel load(Path file) {
+        try {
+            return ModelIO.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.slimkit.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * An image classification data set as the steps use it: a training split, an optional validation
+ * split carved out of training, the source's own test split, and class names. Immutable; {@link
+ * #limit}, {@link #testLimit}, {@link #classes} and {@link #validationSplit} return new bundles.
+ */
+public final class ImageData {
+
+    private final String name;
+    private final ImageSplit train;
+    private final ImageSplit validation;
+    private final ImageSplit test;
+    private final List<String> classNames;
+
+    /**
+     * Creates a bundle; {@code validation} may be null. All splits must agree on image shape and
+     * class count, and {@code classNames} must name every class.
+     */
+    public ImageData(
+            String name,
+            ImageSplit train,
+            ImageSplit validation,
+            ImageSplit test,
+            List<String> classNames) {
+        this.name = name;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+        this.classNames = List.copyOf(classNames);
+        if (classNames.size() != train.numClasses() || test.numClasses() != train.numClasses()) {
+            throw new IllegalArgumentException(
+                    "class names [" + classNames.size() + "], train classes ["
+                            + train.numClasses() + "] and test classes [" + test.numClasses()
+                            + "] must agree");
+        }
+    }
+
+    /** Where the data came from, e.g. "fashion-mnist". */
+    public String name() {
+        return name;
+    }
+
+    public ImageSplit train() {
+        return train;
+    }
+
+    /** The validation split, if one was carved out with {@link #validationSplit}. */
+    public Optional<ImageSplit> validation() {
+        return Optional.ofNullable(validation);
+    }
+
+    public ImageSplit test() {
+        return test;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Image shape as {channels, height, width}. */
+    public int[] imageShape() {
+        return new int[] {train.channels(), train.height(), train.width()};
+    }
+
+    /** Keeps the first {@code count} training images. */
+    public ImageData limit(int count) {
+        return new ImageData(name, train.limit(count), validation, test, classNames);
+    }
+
+    /** Keeps the first {@code count} test images. */
+    public ImageData testLimit(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException(
+                    "test limit must be >= 1, got [" + count + "]; pass the number of test images");
+        }
+        return new ImageData(name, train, validation, test.limit(count), classNames);
+    }
+
+    /**
+     * Keeps only the listed classes in every split and relabels them 0..k-1 in the order given
+     * (classes 5,6,7,8,9 become 0..4).
+     *
+     * @throws IllegalArgumentException if a class is out of range or repeated, or fewer than two
+     *     are given
+     */
+    public ImageData classes(int... classes) {
+        if (classes.length < 2) {
+            throw new IllegalArgumentException(
+                    "a class filter needs at least 2 classes, got " + describe(classes)
+                            + "; pass e.g. 0-4 or 0,2,5");
+        }
+        boolean[] seen = new boolean[numClasses()];
+        List<String> names = new ArrayList<>();
+        for (int c : classes) {
+            if (c < 0 || c >= numClasses()) {
+                throw new IllegalArgumentException(
+                        "class [" + c + "] is outside [0, " + (numClasses() - 1) + "] of " + name
+                                + "; pass classes between 0 and " + (numClasses() - 1));
+            }
+            if (seen[c]) {
+                throw new IllegalArgumentException(
+                        "class [" + c + "] is listed twice in " + describe(classes)
+                                + "; list each class once");
+            }
+            seen[c] = true;
+            names.add(classNames.get(c));
+        }
+        return new ImageData(
+                name,
+                train.filterClasses(classes),
+                validation == null ? null : validation.filterClasses(classes),
+                test.filterClasses(classes),
+                names);
+    }
+
+    /**
+     * Moves a random {@code fraction} of the training images (seeded) into the validation split.
+     */
+    public ImageData validationSplit(double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException(
+                    "validation fraction must be in (0, 1), got [" + fraction
+                            + "]; pass e.g. 0.1");
+        }
+        int n = train.size();
+        int nVal = (int) Math.round(n * fraction);
+        if (nVal < 1 || nVal >= n) {
+            throw new IllegalArgumentException(
+                    "validation fraction [" + fraction + "] of " + n
+                            + " training images leaves an empty split; use more data or another"
+                            + " fraction");
+        }
+        int[] order = train.identityOrder();
+        shuffle(order, new Random(seed));
+        int[] valIdx = java.util.Arrays.copyOfRange(order, n - nVal, n);
+        int[] trainIdx = java.util.Arrays.copyOfRange(order, 0, n - nVal);
+        java.util.Arrays.sort(valIdx);
+        java.util.Arrays.sort(trainIdx);
+        return new ImageData(
+                name, train.select(trainIdx), train.select(valIdx), test, classNames);
+    }
+
+    /** One line: name, sizes, classes and shape. */
+    @Override
+    public String toString() {
+        return String.format(
+                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes",
+                name,
+                train.size(),
+                validation == null ? 0 : validation.size(),
+                test.size(),
+                train.channels(),
+                train.height(),
+                train.width(),
+                numClasses());
+    }
+
+    /** Fisher-Yates shuffle of {@code order} in place. */
+    static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private static String describe(int[] classes) {
+        return java.util.Arrays.toString(classes);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.slimkit.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A DJL block that runs the layers of a spec in order. Unlike DJL's {@code SequentialBlock} it
+ * keeps each child under the spec's layer name, so slimkit can find a layer's weights by path
+ * ({@code s2b1.conv1.weight}) for summaries, pruning and trimming.
+ */
+public final class SequentialLayers extends AbstractBlock {
+
+    /** BatchNorm settings every spec uses (DJL keeps them private, so we fix them here). */
+    public static final float BN_EPSILON = 1e-5f;
+
+    public static final float BN_MOMENTUM = 0.9f;
+
+    private final Map<String, Block> layers = new LinkedHashMap<>();
+
+    /** Builds the blocks of {@code specLayers}, children of this block, in order. */
+    public SequentialLayers(List<Layer> specLayers) {
+        super((byte) 1);
+        for (Layer layer : specLayers) {
+            Block block = create(layer);
+            layers.put(layer.name(), addChildBlock(layer.name(), block));
+        }
+    }
+
+    /** The child blocks by spec layer name, in order. */
+    public Map<String, Block> layers() {
+        return Collections.unmodifiableMap(layers);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDList current = inputs;
+        for (Block block : layers.values()) {
+            current = block.forward(parameterStore, current, training, params);
+        }
+        return current;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] current = inputShapes;
+        for (Block block : layers.values()) {
+            current = block.getOutputShapes(current);
+        }
+        return current;
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] shapes = inputShapes;
+        for (Block block : layers.values()) {
+            block.initialize(manager, dataType, shapes);
+            shapes = block.getOutputShapes(shapes);
+        }
+    }
+
+    /** Builds the DJL block for one spec layer. */
+    static Block create(Layer layer) {
+        return switch (layer.kind()) {
+            case CONV -> Conv2d.builder()
+                    .setKernelShape(new Shape(layer.kernel(), layer.kernel()))
+                    .optStride(new Shape(layer.stride(), layer.stride()))
+                    .optPadding(new Shape(layer.padding(), layer.padding()))
+                    .setFilters(layer.out())
+                    .optBias(layer.bias())
+                    .build();
+            case BATCH_NORM -> BatchNorm.builder()
+                    .optEpsilon(BN_EPSILON)
+                    .optMomentum(BN_MOMENTUM)
+                    .build();
+            case RELU -> Activation.reluBlock();
+            case MAX_POOL -> Pool.maxPool2dBlock(
+                    new Shape(layer.kernel(), layer.kernel()),
+                    new Shape(layer.stride(), layer.stride()));
+            case GLOBAL_AVG_POOL -> Pool.globalAvgPool2dBlock();
+            case FLATTEN -> Blocks.batchFlattenBlock();
+            case LINEAR -> Linear.builder().setUnits(layer.out()).optBias(layer.bias()).build();
+            case RESIDUAL -> new ResidualBlock(layer);
+        };
+    }
+}

@@ -1,0 +1,203 @@
+package dev.slimkit.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.slimkit.train.History;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A slimkit model: a {@link ModelSpec}, the DJL model built from it (on the engine's default
+ * device: GPU when DJL finds one), and its training {@link History}. Parameters are addressed by
+ * path, e.g. {@code conv1.weight} or {@code s2b1.conv1.weight}. Close it to free native memory.
+ */
+public final class SlimModel implements AutoCloseable {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final String name;
+    private final ModelSpec spec;
+    private final long seed;
+    private final Model model;
+    private final SequentialLayers root;
+    private final History history;
+
+    private SlimModel(String name, ModelSpec spec, long seed, History history) {
+        this.name = name;
+        this.spec = spec;
+        this.seed = seed;
+        this.history = history;
+        spec.trace(); // validate before allocating anything
+        this.model = Model.newInstance(name + "-" + COUNTER.incrementAndGet());
+        this.root = new SequentialLayers(spec.layers());
+        model.setBlock(root);
+        synchronized (SlimModel.class) {
+            // Seeded, so the same spec and seed give the same initial weights.
+            Engine.getInstance().setRandomSeed((int) seed);
+            root.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(1));
+        }
+    }
+
+    /** Builds a freshly initialized model of {@code spec}; the seed fixes the initial weights. */
+    public static SlimModel create(String name, ModelSpec spec, long seed) {
+        return new SlimModel(name, spec, seed, new History());
+    }
+
+    /** Builds a built-in architecture for 1×28×28 images (see {@link Architectures}). */
+    public static SlimModel create(String arch, int classes, double width, long seed) {
+        return create(arch, Architectures.spec(arch, classes, width), seed);
+    }
+
+    /** The name given at creation (used in tables and charts). */
+    public String name() {
+        return name;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The seed the initial weights were drawn with. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The training history (all fit calls, appended). */
+    public History history() {
+        return history;
+    }
+
+    /** The underlying DJL model. */
+    public Model djlModel() {
+        return model;
+    }
+
+    /** The root block. */
+    public SequentialLayers block() {
+        return root;
+    }
+
+    /** The model's NDManager; use a sub-manager of it for temporary arrays. */
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    /** The device the weights live on. */
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /** Input shape of a batch: (batch, channels, height, width). */
+    public Shape inputShape(int batch) {
+        return new Shape(batch, spec.channels(), spec.height(), spec.width());
+    }
+
+    /**
+     * Every parameter (weights, biases, BN gamma/beta and running statistics) by path, in forward
+     * order.
+     */
+    public Map<String, Parameter> parameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect(root, "", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Every layer's block by path (residual blocks and their children included), in order. */
+    public Map<String, Block> layerBlocks() {
+        Map<String, Block> out = new LinkedHashMap<>();
+        collectBlocks(root, "", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Runs the model on {@code images} (N, C, H, W); the logits belong to {@code images}'
+     * manager. {@code training} selects batch statistics in BN (true) or running statistics.
+     */
+    public NDArray forward(NDArray images, boolean training) {
+        ParameterStore store = new ParameterStore(images.getManager(), false);
+        return root.forward(store, new NDList(images), training).singletonOrThrow();
+    }
+
+    /**
+     * A copy with the same spec and weights (and a copy of the history) under another name: an
+     * independent model, so that changing one leaves the other as it was.
+     */
+    public SlimModel copy(String newName) {
+        SlimModel copy = new SlimModel(newName, spec, seed, history.copy());
+        copy.copyWeightsFrom(this);
+        return copy;
+    }
+
+    /**
+     * Copies every parameter value from {@code other}, which must have the same spec shapes.
+     *
+     * @throws IllegalArgumentException if a path or shape differs
+     */
+    public void copyWeightsFrom(SlimModel other) {
+        Map<String, Parameter> mine = parameters();
+        Map<String, Parameter> theirs = other.parameters();
+        if (!mine.keySet().equals(theirs.keySet())) {
+            throw new IllegalArgumentException(
+                    "cannot copy weights from [" + other.name + "] to [" + name
+                            + "]: their layers differ");
+        }
+        for (Map.Entry<String, Parameter> e : mine.entrySet()) {
+            NDArray src = theirs.get(e.getKey()).getArray();
+            NDArray dst = e.getValue().getArray();
+            if (!src.getShape().equals(dst.getShape())) {
+                throw new IllegalArgumentException(
+                        "cannot copy [" + e.getKey() + "]: shape " + src.getShape() + " vs "
+                                + dst.getShape());
+            }
+            dst.set(src.toByteBuffer());
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SlimModel[" + name + ", " + spec.arch() + ", " + spec.classes() + " classes]";
+    }
+
+    private static void collect(SequentialLayers seq, String prefix, Map<String, Parameter> out) {
+        for (Map.Entry<String, Block> e : seq.layers().entrySet()) {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            Block block = e.getValue();
+            if (block instanceof ResidualBlock residual) {
+                collect(residual.body(), path, out);
+                residual.shortcut().ifPresent(s -> collect(s, path, out));
+            } else {
+                for (Pair<String, Parameter> p : block.getDirectParameters()) {
+                    out.put(path + "." + p.getKey(), p.getValue());
+                }
+            }
+        }
+    }
+
+    private static void collectBlocks(SequentialLayers seq, String prefix, Map<String, Block> out) {
+        for (Map.Entry<String, Block> e : seq.layers().entrySet()) {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            out.put(path, e.getValue());
+            if (e.getValue() instanceof ResidualBlock residual) {
+                collectBlocks(residual.body(), path, out);
+                residual.shortcut().ifPresent(s -> collectBlocks(s, path, out));
+            }
+        }
+    }
+}

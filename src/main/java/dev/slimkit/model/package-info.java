@@ -1,0 +1,9 @@
+/**
+ * Architectures as data and as DJL blocks: {@link dev.slimkit.model.ModelSpec} (layers, widths,
+ * residual blocks; JSON), the built-in architectures ({@code mlp}, {@code lenet5}, {@code
+ * cnn-small}, {@code resnet20}), the blocks built from a spec ({@link
+ * dev.slimkit.model.SequentialLayers}, {@link dev.slimkit.model.ResidualBlock}), the model handle
+ * {@link dev.slimkit.model.SlimModel}, and {@link dev.slimkit.model.ModelStats} with a per-layer
+ * summary.
+ */
+package dev.slimkit.model;

@@ -1,0 +1,208 @@
+package dev.slimkit.report;
+
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.train.Evaluation;
+import dev.slimkit.train.History;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** XChart builders for slimkit's results. Charts are tested by their data, not their pixels. */
+public final class Charts {
+
+    /** Series names of {@link #trainingCurves}. */
+    public static final String TRAIN_LOSS = "train loss";
+
+    public static final String VALIDATION_LOSS = "validation loss";
+    public static final String TRAIN_ACCURACY = "train accuracy";
+    public static final String VALIDATION_ACCURACY = "validation accuracy";
+
+    private static final int WIDTH = 720;
+    private static final int HEIGHT = 400;
+
+    private Charts() {}
+
+    /**
+     * Loss (left axis) and accuracy (right axis) against the training step: the per-step training
+     * loss, and the per-epoch figures placed at each epoch's last step. Validation series appear
+     * when the history has validation figures. Safe to call while training runs (it reads a
+     * snapshot) and again to refresh with {@link #updateTrainingCurves}.
+     */
+    public static XYChart trainingCurves(History history, String title) {
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .xAxisTitle("step")
+                        .yAxisTitle("loss")
+                        .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setYAxisMin(1, 0.0);
+        chart.getStyler().setYAxisMax(1, 1.0);
+        chart.setYAxisGroupTitle(1, "accuracy");
+        chart.getStyler().setToolTipsEnabled(false);
+        Curves c = Curves.of(history);
+        addSeries(chart, TRAIN_LOSS, c.stepX, c.stepLoss, 0, false);
+        addSeries(chart, TRAIN_ACCURACY, c.epochX, c.trainAcc, 1, true);
+        if (!c.valLoss.isEmpty()) {
+            addSeries(chart, VALIDATION_LOSS, c.valX, c.valLoss, 0, true);
+            addSeries(chart, VALIDATION_ACCURACY, c.valX, c.valAcc, 1, true);
+        }
+        return chart;
+    }
+
+    /** Refreshes a chart made by {@link #trainingCurves} with the history's current data. */
+    public static void updateTrainingCurves(XYChart chart, History history) {
+        Curves c = Curves.of(history);
+        update(chart, TRAIN_LOSS, c.stepX, c.stepLoss, 0, false);
+        update(chart, TRAIN_ACCURACY, c.epochX, c.trainAcc, 1, true);
+        if (!c.valLoss.isEmpty()) {
+            update(chart, VALIDATION_LOSS, c.valX, c.valLoss, 0, true);
+            update(chart, VALIDATION_ACCURACY, c.valX, c.valAcc, 1, true);
+        }
+    }
+
+    /** Bars of learnable parameters per layer (layers without parameters are left out). */
+    public static CategoryChart layerParams(ModelStats stats, String title) {
+        List<String> names = new ArrayList<>();
+        List<Number> params = new ArrayList<>();
+        List<Number> nonzero = new ArrayList<>();
+        for (ModelStats.LayerStats layer : stats.layers()) {
+            if (layer.params() > 0) {
+                names.add(layer.path());
+                params.add(layer.params());
+                nonzero.add(layer.nonzeroParams());
+            }
+        }
+        CategoryChart chart =
+                new CategoryChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .xAxisTitle("layer")
+                        .yAxisTitle("parameters")
+                        .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setOverlapped(true);
+        chart.addSeries("parameters", names, params);
+        if (stats.nonzeroParams() != stats.params()) {
+            chart.addSeries("non-zero", names, nonzero);
+        }
+        return chart;
+    }
+
+    /** The confusion matrix as a heatmap: true class (rows) against predicted class (columns). */
+    public static HeatMapChart confusion(Evaluation evaluation, List<String> classNames, String title) {
+        int n = evaluation.numClasses();
+        int[][] m = evaluation.confusion();
+        List<Number[]> cells = new ArrayList<>();
+        for (int actual = 0; actual < n; actual++) {
+            for (int predicted = 0; predicted < n; predicted++) {
+                cells.add(new Number[] {predicted, n - 1 - actual, m[actual][predicted]});
+            }
+        }
+        List<String> reversed = new ArrayList<>(classNames);
+        java.util.Collections.reverse(reversed);
+        HeatMapChart chart =
+                new HeatMapChartBuilder()
+                        .width(Math.max(WIDTH, 60 * n))
+                        .height(Math.max(HEIGHT + 100, 50 * n + 150))
+                        .title(title)
+                        .xAxisTitle("predicted")
+                        .yAxisTitle("true")
+                        .build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("confusion", classNames, reversed, cells);
+        return chart;
+    }
+
+    /** Writes {@code chart} as a PNG file (parent folders are created). */
+    public static Path savePng(Chart<?, ?> chart, Path file) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        String name = file.toString();
+        return name.endsWith(".png") ? file : Path.of(name + ".png");
+    }
+
+    /** The chart as PNG bytes. */
+    public static byte[] pngBytes(Chart<?, ?> chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static void addSeries(
+            XYChart chart, String name, List<Double> x, List<Double> y, int axis, boolean markers) {
+        XYSeries s = chart.addSeries(name, placeholder(x), placeholder(y));
+        s.setYAxisGroup(axis);
+        s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
+    private static void update(
+            XYChart chart, String name, List<Double> x, List<Double> y, int axis, boolean markers) {
+        if (chart.getSeriesMap().containsKey(name)) {
+            chart.updateXYSeries(name, placeholder(x), placeholder(y), null);
+        } else {
+            addSeries(chart, name, x, y, axis, markers);
+        }
+    }
+
+    /** XChart refuses empty series: an empty list becomes a single NaN-free placeholder at 0. */
+    private static List<Double> placeholder(List<Double> values) {
+        return values.isEmpty() ? List.of(0.0) : values;
+    }
+
+    /** The chart's series data, read from one history snapshot. */
+    private record Curves(
+            List<Double> stepX,
+            List<Double> stepLoss,
+            List<Double> epochX,
+            List<Double> trainAcc,
+            List<Double> valX,
+            List<Double> valLoss,
+            List<Double> valAcc) {
+        static Curves of(History history) {
+            Curves c =
+                    new Curves(
+                            new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                            new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                            new ArrayList<>());
+            for (History.Step s : history.steps()) {
+                c.stepX.add((double) s.step());
+                c.stepLoss.add(s.loss());
+            }
+            long end = 0;
+            for (History.Epoch e : history.epochs()) {
+                end += e.batches();
+                c.epochX.add((double) end);
+                c.trainAcc.add(e.trainAccuracy());
+                if (!Double.isNaN(e.validationLoss())) {
+                    c.valX.add((double) end);
+                    c.valLoss.add(e.validationLoss());
+                    c.valAcc.add(e.validationAccuracy());
+                }
+            }
+            return c;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.slimkit.report;
+
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.train.Evaluation;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/** Tablesaw builders for slimkit's results, and a plain HTML writer for notebooks and files. */
+public final class Tables {
+
+    private Tables() {}
+
+    /**
+     * The per-layer summary, torchinfo style: layer path (indented by depth), type, output shape
+     * per image, parameters, non-zero parameters, MACs and whether the layer trains; a last row
+     * holds the totals.
+     */
+    public static Table summary(ModelStats stats, String title) {
+        StringColumn layer = StringColumn.create("layer");
+        StringColumn type = StringColumn.create("type");
+        StringColumn shape = StringColumn.create("output shape");
+        LongColumn params = LongColumn.create("params");
+        LongColumn nonzero = LongColumn.create("non-zero");
+        LongColumn macs = LongColumn.create("MACs");
+        StringColumn trainable = StringColumn.create("trainable");
+        for (ModelStats.LayerStats row : stats.layers()) {
+            layer.append("  ".repeat(row.depth()) + row.path());
+            type.append(row.type());
+            shape.append(row.outputShape());
+            params.append(row.params());
+            nonzero.append(row.nonzeroParams());
+            macs.append(row.macs());
+            trainable.append(row.trainable());
+        }
+        layer.append("total");
+        type.append("");
+        shape.append("");
+        params.append(stats.params());
+        nonzero.append(stats.nonzeroParams());
+        macs.append(stats.macs());
+        trainable.append(stats.trainableParams() + " trainable, " + stats.frozenParams() + " frozen");
+        return Table.create(title, layer, type, shape, params, nonzero, macs, trainable);
+    }
+
+    /** Per-class precision, recall, F1 and support, with accuracy and macro F1 in the title. */
+    public static Table evaluation(Evaluation evaluation, List<String> classNames, String title) {
+        StringColumn name = StringColumn.create("class");
+        DoubleColumn precision = DoubleColumn.create("precision");
+        DoubleColumn recall = DoubleColumn.create("recall");
+        DoubleColumn f1 = DoubleColumn.create("F1");
+        LongColumn support = LongColumn.create("support");
+        for (int c = 0; c < evaluation.numClasses(); c++) {
+            name.append(c < classNames.size() ? classNames.get(c) : "class " + c);
+            precision.append(round(evaluation.precision(c)));
+            recall.append(round(evaluation.recall(c)));
+            f1.append(round(evaluation.f1(c)));
+            support.append(evaluation.support(c));
+        }
+        String fullTitle =
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s — accuracy %.4f, macro F1 %.4f, %d images",
+                        title,
+                        evaluation.accuracy(),
+                        evaluation.macroF1(),
+                        evaluation.total());
+        return Table.create(fullTitle, name, precision, recall, f1, support);
+    }
+
+    /** Several models side by side: params, non-zero, MACs, latency at batch 1 and 32, accuracy. */
+    public static Table comparison(List<ComparisonRow> rows, String title) {
+        StringColumn model = StringColumn.create("model");
+        LongColumn params = LongColumn.create("params");
+        LongColumn nonzero = LongColumn.create("non-zero");
+        LongColumn macs = LongColumn.create("MACs");
+        DoubleColumn ms1 = DoubleColumn.create("ms (batch 1)");
+        DoubleColumn ms32 = DoubleColumn.create("ms (batch 32)");
+        DoubleColumn accuracy = DoubleColumn.create("accuracy");
+        for (ComparisonRow row : rows) {
+            model.append(row.model());
+            params.append(row.params());
+            nonzero.append(row.nonzeroParams());
+            macs.append(row.macs());
+            ms1.append(round(row.latencyMsBatch1()));
+            ms32.append(round(row.latencyMsBatch32()));
+            accuracy.append(round(row.accuracy()));
+        }
+        return Table.create(title, model, params, nonzero, macs, ms1, ms32, accuracy);
+    }
+
+    /** The table as an HTML {@code <table>} with its name as caption; values are escaped. */
+    public static String toHtml(Table table) {
+        StringBuilder html = new StringBuilder(256 + table.rowCount() * 96);
+        html.append("<table class=\"slimkit\">");
+        if (table.name() != null && !table.name().isEmpty()) {
+            html.append("<caption style=\"text-align:left;font-weight:bold\">")
+                    .append(escape(table.name()))
+                    .append("</caption>");
+        }
+        html.append("<thead><tr>");
+        for (Column<?> column : table.columns()) {
+            html.append("<th>").append(escape(column.name())).append("</th>");
+        }
+        html.append("</tr></thead><tbody>");
+        for (int r = 0; r < table.rowCount(); r++) {
+            html.append("<tr>");
+            for (Column<?> column : table.columns()) {
+                boolean numeric =
+                        column instanceof LongColumn
+                                || column instanceof IntColumn
+                                || column instanceof DoubleColumn;
+                html.append(numeric ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
+                        .append(escape(format(column, r)))
+                        .append("</td>");
+            }
+            html.append("</tr>");
+        }
+        return html.append("</tbody></table>").toString();
+    }
+
+    private static String format(Column<?> column, int row) {
+        if (column.isMissing(row)) {
+            return "–";
+        }
+        if (column instanceof LongColumn longs) {
+            return String.format(java.util.Locale.ROOT, "%,d", longs.getLong(row));
+        }
+        return column.getString(row);
+    }
+
+    private static double round(double value) {
+        return Double.isNaN(value) ? Double.NaN : Math.round(value * 10000) / 10000.0;
+    }
+
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+}

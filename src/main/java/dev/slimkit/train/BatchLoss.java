@@ -1,0 +1,28 @@
+package dev.slimkit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+
+/**
+ * The training objective of one batch: from the model's logits, the labels and the input images
+ * to a scalar loss. The fit loop uses cross-entropy by default; distillation plugs in its own.
+ */
+@FunctionalInterface
+public interface BatchLoss {
+
+    /**
+     * Computes the mean loss of a batch, inside the gradient tape.
+     *
+     * @param logits (N, classes), produced in training mode
+     * @param labels (N) int64 class indices
+     * @param images (N, C, H, W), for losses that need the input (e.g. a teacher's forward)
+     */
+    NDArray compute(NDArray logits, NDArray labels, NDArray images);
+
+    /** Softmax cross-entropy with integer labels, averaged over the batch. */
+    static BatchLoss crossEntropy() {
+        Loss loss = Loss.softmaxCrossEntropyLoss();
+        return (logits, labels, images) -> loss.evaluate(new NDList(labels), new NDList(logits));
+    }
+}

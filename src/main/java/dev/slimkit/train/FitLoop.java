@@ -1,0 +1,185 @@
+package dev.slimkit.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.data.ImageSplit;
+import dev.slimkit.model.SlimModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The training loop: shuffled mini-batches (seeded), forward inside DJL's gradient tape,
+ * backward, one optimizer step, listeners; validation after each epoch when the data has a
+ * validation split. Every batch's arrays live in a sub-manager closed right after the step, so
+ * memory stays flat. The loop checks the thread's interrupt flag before each batch: an interrupt
+ * (a notebook's stop button) ends training between two whole steps, keeps the history so far and
+ * leaves the model usable.
+ */
+public final class FitLoop {
+
+    private FitLoop() {}
+
+    /** Trains with cross-entropy (see {@link #fit(SlimModel, ImageData, TrainConfig, BatchLoss, List)}). */
+    public static FitResult fit(
+            SlimModel model, ImageData data, TrainConfig config, List<? extends FitListener> listeners) {
+        return fit(model, data, config, BatchLoss.crossEntropy(), listeners);
+    }
+
+    /**
+     * Trains {@code model} on {@code data.train()}, appending to its {@link History}.
+     *
+     * @throws IllegalArgumentException if the data does not fit the model (class count, image
+     *     shape)
+     */
+    public static FitResult fit(
+            SlimModel model,
+            ImageData data,
+            TrainConfig config,
+            BatchLoss loss,
+            List<? extends FitListener> listeners) {
+        ImageSplit train = data.train();
+        Evaluator.checkCompatible(model, train);
+        History history = model.history();
+        int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+        long totalSteps = (long) batchesPerEpoch * config.epochs();
+        LearningRate rate = new LearningRate((float) config.learningRate());
+        DefaultTrainingConfig djlConfig =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(optimizer(config, rate))
+                        .optDevices(new ai.djl.Device[] {model.device()});
+        Random random = new Random(config.seed());
+        int firstEpoch = history.epochCount() + 1;
+        long step = history.lastStep();
+        long stepsDone = 0;
+        boolean interrupted = false;
+        List<History.Epoch> done = new ArrayList<>();
+        long start = System.nanoTime();
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
+            for (int e = 0; e < config.epochs() && !interrupted; e++) {
+                long epochStart = System.nanoTime();
+                int[] order = train.identityOrder();
+                shuffle(order, random);
+                double lossSum = 0;
+                long correct = 0;
+                long seen = 0;
+                int batches = 0;
+                for (int b = 0; b < batchesPerEpoch; b++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        interrupted = true;
+                        break;
+                    }
+                    int from = b * config.batchSize();
+                    int to = Math.min(train.size(), from + config.batchSize());
+                    double progress = totalSteps <= 1 ? 0 : (double) stepsDone / (totalSteps - 1);
+                    rate.value = (float) (config.learningRate() * config.schedule().valueAt(progress));
+                    float batchLoss;
+                    long batchCorrect;
+                    try (NDManager batch = model.manager().newSubManager()) {
+                        NDArray images = train.batchImages(batch, order, from, to);
+                        NDArray labels = train.batchLabels(batch, order, from, to);
+                        NDArray logits;
+                        try (GradientCollector tape = trainer.newGradientCollector()) {
+                            logits = trainer.forward(new NDList(images)).singletonOrThrow();
+                            NDArray value = loss.compute(logits, labels, images);
+                            tape.backward(value);
+                            batchLoss = value.getFloat();
+                        }
+                        trainer.step();
+                        batchCorrect = logits.argMax(1).toType(labels.getDataType(), false)
+                                .eq(labels).sum().getLong();
+                    }
+                    stepsDone++;
+                    step++;
+                    batches++;
+                    lossSum += batchLoss * (to - from);
+                    correct += batchCorrect;
+                    seen += to - from;
+                    if (step % config.logEvery() == 0 || b == batchesPerEpoch - 1) {
+                        history.addStep(new History.Step(step, batchLoss));
+                    }
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    double eta = elapsed / stepsDone * (totalSteps - stepsDone);
+                    FitListener.BatchProgress progressEvent =
+                            new FitListener.BatchProgress(
+                                    e + 1, config.epochs(), b + 1, batchesPerEpoch, step,
+                                    batchLoss, (double) correct / seen, rate.value, elapsed, eta);
+                    for (FitListener l : listeners) {
+                        l.onBatch(progressEvent);
+                    }
+                }
+                if (batches == 0) {
+                    break;
+                }
+                double valLoss = Double.NaN;
+                double valAcc = Double.NaN;
+                if (data.validation().isPresent() && !interrupted) {
+                    Evaluation val = Evaluator.evaluate(model, data.validation().get(), 256);
+                    valLoss = val.loss();
+                    valAcc = val.accuracy();
+                }
+                History.Epoch epoch =
+                        new History.Epoch(
+                                firstEpoch + e,
+                                lossSum / seen,
+                                (double) correct / seen,
+                                valLoss,
+                                valAcc,
+                                rate.value,
+                                (System.nanoTime() - epochStart) / 1e9,
+                                batches);
+                history.addEpoch(epoch);
+                done.add(epoch);
+                for (FitListener l : listeners) {
+                    l.onEpoch(epoch, history);
+                }
+            }
+        }
+        return new FitResult(done, interrupted, stepsDone, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Optimizer optimizer(TrainConfig config, Tracker rate) {
+        float wd = (float) config.weightDecay();
+        return switch (config.optimizer()) {
+            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(wd).build();
+            case SGD -> Optimizer.sgd()
+                    .setLearningRateTracker(rate)
+                    .optMomentum(0.9f)
+                    .optWeightDecays(wd)
+                    .build();
+        };
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** A tracker whose value the loop sets before each step from the schedule. */
+    private static final class LearningRate implements Tracker {
+        volatile float value;
+
+        LearningRate(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public float getNewValue(int numUpdate) {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.slimkit.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What training recorded: one {@link Epoch} row per epoch and the loss every few batches. Epochs
+ * of later fit calls are appended with continuing numbers. Thread-safe for one writer (the fit
+ * loop) and readers (charts drawn while training runs); {@link #copy()} gives a snapshot.
+ */
+public final class History {
+
+    /**
+     * One epoch's figures; validation figures are NaN when there is no validation split.
+     *
+     * @param epoch 1-based, continuing across fit calls
+     * @param trainLoss mean training loss over the epoch's batches
+     * @param trainAccuracy fraction of training images classified right (in training mode)
+     * @param validationLoss mean validation loss, or NaN
+     * @param validationAccuracy validation accuracy, or NaN
+     * @param learningRate the rate at the epoch's last step
+     * @param seconds wall time of the epoch (training and validation)
+     * @param batches batches run (fewer than planned when interrupted)
+     */
+    public record Epoch(
+            int epoch,
+            double trainLoss,
+            double trainAccuracy,
+            double validationLoss,
+            double validationAccuracy,
+            double learningRate,
+            double seconds,
+            int batches) {}
+
+    /** The training loss at one step (1-based, continuing across fit calls). */
+    public record Step(long step, double loss) {}
+
+    private final List<Epoch> epochs = new ArrayList<>();
+    private final List<Step> steps = new ArrayList<>();
+
+    /** An empty history. */
+    public History() {}
+
+    public synchronized void addEpoch(Epoch epoch) {
+        epochs.add(epoch);
+    }
+
+    public synchronized void addStep(Step step) {
+        steps.add(step);
+    }
+
+    /** A snapshot of the epochs so far. */
+    public synchronized List<Epoch> epochs() {
+        return Collections.unmodifiableList(new ArrayList<>(epochs));
+    }
+
+    /** A snapshot of the per-step losses so far. */
+    public synchronized List<Step> steps() {
+        return Collections.unmodifiableList(new ArrayList<>(steps));
+    }
+
+    /** Number of epochs recorded. */
+    public synchronized int epochCount() {
+        return epochs.size();
+    }
+
+    /** The last step number recorded, 0 if none. */
+    public synchronized long lastStep() {
+        return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step();
+    }
+
+    /** An independent copy. */
+    public synchronized History copy() {
+        History h = new History();
+        h.epochs.addAll(epochs);
+        h.steps.addAll(steps);
+        return h;
+    }
+
+    /** Rebuilds a history from saved rows. */
+    public static History of(List<Epoch> epochs, List<Step> steps) {
+        History h = new History();
+        h.epochs.addAll(epochs);
+        h.steps.addAll(steps);
+        return h;
+    }
+}
