@@ -30,7 +30,14 @@ public final class Slim {
     /** slimkit's version. */
     public static final String VERSION = dev.slimkit.io.Provenance.SLIMKIT_VERSION;
 
+    private static final Session SESSION = new Session();
+
     private Slim() {}
+
+    /** The notebook session: data sets and models by the names the magics gave them. */
+    public static Session session() {
+        return SESSION;
+    }
 
     /** Opens {@code fashion-mnist}, {@code synthetic} or {@code idx:DIR} (see {@link Datasets#fromSource}). */
     public static ImageData data(String source) {

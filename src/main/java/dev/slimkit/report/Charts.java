@@ -132,7 +132,40 @@ public final class Charts {
         chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setPlotContentSize(1.0);
         chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setRangeColors(new java.awt.Color[] {java.awt.Color.WHITE, new java.awt.Color(0x2c7fb8)});
         chart.addSeries("confusion", classNames, reversed, cells);
+        return chart;
+    }
+
+    /**
+     * A Pareto scatter of accuracy against cost, one series (and legend entry) per model. {@code
+     * cost} is {@code "MACs"} or {@code "latency"} (ms at batch 32, or batch 1 when that is all
+     * that was measured); models without the figure are left out.
+     */
+    public static XYChart pareto(List<ComparisonRow> rows, String cost, String title) {
+        boolean macs = cost.equals("MACs");
+        XYChart chart =
+                new XYChartBuilder()
+                        .width(WIDTH)
+                        .height(HEIGHT)
+                        .title(title)
+                        .xAxisTitle(macs ? "MACs per image" : "latency (ms)")
+                        .yAxisTitle("accuracy")
+                        .build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(12);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        for (ComparisonRow row : rows) {
+            double x = macs ? row.macs()
+                    : !Double.isNaN(row.latencyMsBatch32()) ? row.latencyMsBatch32() : row.latencyMsBatch1();
+            if (Double.isNaN(x) || Double.isNaN(row.accuracy())) {
+                continue;
+            }
+            chart.addSeries(row.model(), new double[] {x}, new double[] {row.accuracy()});
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            chart.addSeries("no data", new double[] {0}, new double[] {0});
+        }
         return chart;
     }
 

@@ -93,6 +93,40 @@ public final class Tables {
         return Table.create(title, model, params, nonzero, macs, ms1, ms32, accuracy);
     }
 
+    /**
+     * A step's before/after figures: parameters, non-zero, trainable, MACs, size in memory and
+     * test accuracy (when measured), with the change as a ratio.
+     */
+    public static Table stepResult(dev.slimkit.StepResult result) {
+        StringColumn metric = StringColumn.create("");
+        StringColumn before = StringColumn.create("before");
+        StringColumn after = StringColumn.create("after");
+        StringColumn change = StringColumn.create("after / before");
+        addRow(metric, before, after, change, "params", result.before().params(), result.after().params());
+        addRow(metric, before, after, change, "non-zero params", result.before().nonzeroParams(), result.after().nonzeroParams());
+        addRow(metric, before, after, change, "trainable params", result.before().trainableParams(), result.after().trainableParams());
+        addRow(metric, before, after, change, "MACs", result.before().macs(), result.after().macs());
+        addRow(metric, before, after, change, "bytes in memory", result.before().bytes(), result.after().bytes());
+        double accBefore = result.evaluationBefore() == null ? Double.NaN : result.evaluationBefore().accuracy();
+        double accAfter = result.accuracy();
+        metric.append("test accuracy");
+        before.append(Double.isNaN(accBefore) ? "–" : String.format(java.util.Locale.ROOT, "%.4f", accBefore));
+        after.append(Double.isNaN(accAfter) ? "–" : String.format(java.util.Locale.ROOT, "%.4f", accAfter));
+        change.append(Double.isNaN(accBefore) || Double.isNaN(accAfter) ? "–"
+                : String.format(java.util.Locale.ROOT, "%+.4f", accAfter - accBefore));
+        String title = String.format(java.util.Locale.ROOT, "%s → %s (%.1f s)%s", result.step(), result.model(),
+                result.seconds(), result.notes().isEmpty() ? "" : " — " + String.join("; ", result.notes()));
+        return Table.create(title, metric, before, after, change);
+    }
+
+    private static void addRow(StringColumn metric, StringColumn before, StringColumn after, StringColumn change,
+            String name, long b, long a) {
+        metric.append(name);
+        before.append(String.format(java.util.Locale.ROOT, "%,d", b));
+        after.append(String.format(java.util.Locale.ROOT, "%,d", a));
+        change.append(b == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.3f×", (double) a / b));
+    }
+
     /** The table as an HTML {@code <table>} with its name as caption; values are escaped. */
     public static String toHtml(Table table) {
         StringBuilder html = new StringBuilder(256 + table.rowCount() * 96);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmarks that print figures (never timed unit tests). Usage:
+#   install/bench.sh train [epochs]   cnn-small on Fashion-MNIST: slimkit vs Debian's PyTorch,
+#                                     same network, data, batch 128, Adam and thread count.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+what=${1:-train}
+"$here/setup.sh" >/dev/null
+. "$here/java-opts.sh"
+cd "$root"
+case "$what" in
+  train)
+    epochs=${2:-1}
+    echo "== slimkit (DJL $(grep -o '<djl.version>[^<]*' pom.xml | cut -d'>' -f2), PyTorch engine)"
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" \
+      dev.slimkit.bench.TrainBench "$epochs" | tee /tmp/slimkit-bench-java.txt
+    echo "== PyTorch peer (Debian python3-torch)"
+    /usr/bin/python3 "$here/bench_torch.py" "$epochs" | tee /tmp/slimkit-bench-torch.txt
+    get() { grep "^$2=" "$1" | cut -d= -f2; }
+    j=$(get /tmp/slimkit-bench-java.txt epoch_seconds); p=$(get /tmp/slimkit-bench-torch.txt epoch_seconds)
+    echo "== result"
+    echo "epoch seconds: slimkit $j, pytorch $p, ratio slimkit/pytorch $(/usr/bin/python3 -c "print(round($j/$p, 3))")"
+    echo "test accuracy: slimkit $(get /tmp/slimkit-bench-java.txt test_accuracy), pytorch $(get /tmp/slimkit-bench-torch.txt test_accuracy)"
+    echo "data load (70k images): slimkit $(get /tmp/slimkit-bench-java.txt load_seconds) s, pytorch $(get /tmp/slimkit-bench-torch.txt load_seconds) s"
+    echo "peak RSS: slimkit $(get /tmp/slimkit-bench-java.txt peak_rss_mb) MiB, pytorch $(get /tmp/slimkit-bench-torch.txt peak_rss_mb) MiB"
+    ;;
+  *) echo "unknown benchmark [$what]; choose train" >&2; exit 2 ;;
+esac

@@ -1,0 +1,15 @@
+package dev.slimkit.kernel;
+
+/** A piece of HTML for the notebook (rendered as {@code text/html}, with a plain-text fallback). */
+public record Html(String html, String text) {
+
+    /** HTML whose plain-text form is the HTML with tags stripped. */
+    public static Html of(String html) {
+        return new Html(html, html.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").strip());
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.slimkit.kernel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The argument schema of one magic and its parser: positional names, {@code --key value} and
+ * {@code --key=value} options, flags, and {@code --help}. Each bad input becomes a {@link
+ * UsageError} whose one line names the magic, the offending value and what is allowed; {@link
+ * #usage()} is generated from the same schema.
+ */
+public final class MagicArgs {
+
+    private record Positional(String name, String help, boolean many, boolean optional) {}
+
+    private record Option(String name, String value, String help, boolean flag) {}
+
+    private final String magic;
+    private final String summary;
+    private final List<Positional> positionals = new ArrayList<>();
+    private final Map<String, Option> options = new LinkedHashMap<>();
+
+    private MagicArgs(String magic, String summary) {
+        this.magic = magic;
+        this.summary = summary;
+    }
+
+    /** Starts the schema of {@code %magic}. */
+    public static MagicArgs of(String magic, String summary) {
+        return new MagicArgs(magic, summary);
+    }
+
+    /** A required positional argument. */
+    public MagicArgs positional(String name, String help) {
+        positionals.add(new Positional(name, help, false, false));
+        return this;
+    }
+
+    /** An optional positional argument (at the end). */
+    public MagicArgs optionalPositional(String name, String help) {
+        positionals.add(new Positional(name, help, false, true));
+        return this;
+    }
+
+    /** One or more positional values (last). */
+    public MagicArgs positionals(String name, String help) {
+        positionals.add(new Positional(name, help, true, false));
+        return this;
+    }
+
+    /** An option {@code --name VALUE}. */
+    public MagicArgs option(String name, String value, String help) {
+        options.put(name, new Option(name, value, help, false));
+        return this;
+    }
+
+    /** A flag {@code --name} that takes no value. */
+    public MagicArgs flag(String name, String help) {
+        options.put(name, new Option(name, null, help, true));
+        return this;
+    }
+
+    /** The magic's name without {@code %}. */
+    public String magic() {
+        return magic;
+    }
+
+    /** The one-line summary. */
+    public String summary() {
+        return summary;
+    }
+
+    /** The usage text: synopsis, summary, arguments and options. */
+    public String usage() {
+        StringBuilder synopsis = new StringBuilder("%" + magic);
+        for (Positional p : positionals) {
+            synopsis.append(' ').append(p.optional ? "[" + p.name + "]" : p.many ? p.name + "..." : p.name);
+        }
+        for (Option o : options.values()) {
+            synopsis.append(" [--").append(o.name).append(o.flag ? "" : " " + o.value).append(']');
+        }
+        StringBuilder text = new StringBuilder(synopsis).append("\n\n").append(summary).append('\n');
+        if (!positionals.isEmpty()) {
+            text.append("\narguments:\n");
+            for (Positional p : positionals) {
+                text.append(String.format(Locale.ROOT, "  %-22s %s%n", p.name, p.help));
+            }
+        }
+        text.append("\noptions:\n");
+        for (Option o : options.values()) {
+            String left = "--" + o.name + (o.flag ? "" : " " + o.value);
+            text.append(String.format(Locale.ROOT, "  %-22s %s%n", left, o.help));
+        }
+        text.append(String.format(Locale.ROOT, "  %-22s %s%n", "--help", "show this help"));
+        return text.toString();
+    }
+
+    /** True when the arguments ask for help. */
+    public static boolean wantsHelp(List<String> args) {
+        return args.contains("--help") || args.contains("-h");
+    }
+
+    /**
+     * Parses {@code args} against the schema.
+     *
+     * @throws UsageError for an unknown option, a missing value or positional, or too many
+     *     positionals
+     */
+    public Parsed parse(List<String> args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> given = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.startsWith("--") && arg.length() > 2) {
+                String key = arg.substring(2);
+                String value = null;
+                int eq = key.indexOf('=');
+                if (eq >= 0) {
+                    value = key.substring(eq + 1);
+                    key = key.substring(0, eq);
+                }
+                Option option = options.get(key);
+                if (option == null) {
+                    throw new UsageError(
+                            "%" + magic + ": unknown option [--" + key + "]; options: "
+                                    + optionList() + " (see %" + magic + " --help)");
+                }
+                if (option.flag) {
+                    if (value != null) {
+                        throw new UsageError("%" + magic + ": --" + key + " takes no value, got [" + value + "]");
+                    }
+                    value = "true";
+                } else if (value == null) {
+                    if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && args.get(i + 1).length() > 2)) {
+                        throw new UsageError(
+                                "%" + magic + ": --" + key + " needs a value " + option.value
+                                        + " (" + option.help + ")");
+                    }
+                    value = args.get(++i);
+                }
+                if (values.containsKey(key)) {
+                    throw new UsageError("%" + magic + ": --" + key + " is given twice; give it once");
+                }
+                values.put(key, value);
+            } else if (arg.startsWith("-") && arg.length() > 1 && !isNumber(arg)) {
+                throw new UsageError(
+                        "%" + magic + ": unknown option [" + arg + "]; options are written --name (see %"
+                                + magic + " --help)");
+            } else {
+                given.add(arg);
+            }
+        }
+        Map<String, List<String>> positional = new LinkedHashMap<>();
+        int at = 0;
+        for (Positional p : positionals) {
+            if (p.many) {
+                if (at >= given.size()) {
+                    throw new UsageError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
+                }
+                positional.put(p.name, List.copyOf(given.subList(at, given.size())));
+                at = given.size();
+            } else if (at < given.size()) {
+                positional.put(p.name, List.of(given.get(at++)));
+            } else if (!p.optional) {
+                throw new UsageError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
+            }
+        }
+        if (at < given.size()) {
+            throw new UsageError(
+                    "%" + magic + ": unexpected argument [" + given.get(at) + "]; usage: " + synopsisLine());
+        }
+        return new Parsed(magic, positional, values);
+    }
+
+    private String synopsisLine() {
+        return usage().lines().findFirst().orElse("%" + magic);
+    }
+
+    private String optionList() {
+        return options.isEmpty() ? "none" : "--" + String.join(", --", options.keySet());
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The parsed arguments of one call, with typed, range-checked accessors. */
+    public static final class Parsed {
+        private final String magic;
+        private final Map<String, List<String>> positional;
+        private final Map<String, String> options;
+
+        Parsed(String magic, Map<String, List<String>> positional, Map<String, String> options) {
+            this.magic = magic;
+            this.positional = positional;
+            this.options = options;
+        }
+
+        /** A positional value (null if an optional one is absent). */
+        public String positional(String name) {
+            List<String> v = positional.get(name);
+            return v == null ? null : v.get(0);
+        }
+
+        /** All values of a many-valued positional. */
+        public List<String> positionals(String name) {
+            return positional.getOrDefault(name, List.of());
+        }
+
+        public boolean has(String option) {
+            return options.containsKey(option);
+        }
+
+        public boolean flag(String option) {
+            return options.containsKey(option);
+        }
+
+        /** A string option, or {@code fallback}. */
+        public String string(String option, String fallback) {
+            return options.getOrDefault(option, fallback);
+        }
+
+        /** A required string option. */
+        public String required(String option, String hint) {
+            String v = options.get(option);
+            if (v == null) {
+                throw new UsageError("%" + magic + ": --" + option + " is required; " + hint);
+            }
+            return v;
+        }
+
+        /** An integer option that must be at least {@code min}. */
+        public int integer(String option, int fallback, int min) {
+            String v = options.get(option);
+            if (v == null) {
+                return fallback;
+            }
+            int value;
+            try {
+                value = Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new UsageError("%" + magic + ": --" + option + " must be a whole number, got [" + v + "]");
+            }
+            if (value < min) {
+                throw new UsageError("%" + magic + ": --" + option + " must be >= " + min + ", got [" + v + "]");
+            }
+            return value;
+        }
+
+        /** A number option in [{@code min}, {@code max}] ({@code exclusiveMin} excludes min). */
+        public double number(String option, double fallback, double min, double max, boolean exclusiveMin) {
+            String v = options.get(option);
+            if (v == null) {
+                return fallback;
+            }
+            double value;
+            try {
+                value = Double.parseDouble(v.strip());
+            } catch (NumberFormatException e) {
+                throw new UsageError("%" + magic + ": --" + option + " must be a number, got [" + v + "]");
+            }
+            boolean low = exclusiveMin ? !(value > min) : !(value >= min);
+            if (low || value > max || Double.isNaN(value)) {
+                throw new UsageError(
+                        "%" + magic + ": --" + option + " must be in " + (exclusiveMin ? "(" : "[")
+                                + fmt(min) + ", " + fmt(max) + "], got [" + v + "]");
+            }
+            return value;
+        }
+
+        /** A value that must be one of {@code allowed}. */
+        public String choice(String option, String fallback, List<String> allowed) {
+            String v = options.getOrDefault(option, fallback);
+            if (v != null && !allowed.contains(v)) {
+                throw new UsageError(
+                        "%" + magic + ": --" + option + " must be one of " + String.join(", ", allowed)
+                                + ", got [" + v + "]");
+            }
+            return v;
+        }
+
+        private static String fmt(double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+    }
+}

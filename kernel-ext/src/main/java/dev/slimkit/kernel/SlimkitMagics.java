@@ -1,0 +1,377 @@
+package dev.slimkit.kernel;
+
+import ai.djl.engine.Engine;
+import dev.slimkit.Session;
+import dev.slimkit.Slim;
+import dev.slimkit.StepResult;
+import dev.slimkit.data.Datasets;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.io.ModelIO;
+import dev.slimkit.measure.Latency;
+import dev.slimkit.model.Architectures;
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.report.Charts;
+import dev.slimkit.report.ComparisonRow;
+import dev.slimkit.report.Tables;
+import dev.slimkit.schedule.Schedule;
+import dev.slimkit.train.Evaluation;
+import dev.slimkit.train.TrainConfig;
+import dev.slimkit.train.TrainStep;
+import io.github.spencerpark.jupyter.kernel.magic.registry.LineMagic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * slimkit's line magics. Each one only parses its arguments against a {@link MagicArgs} schema,
+ * calls the same {@link Slim} / session API a Java cell would, and shows the result through a
+ * {@link DisplaySink} (IJava drops a line magic's return value, so magics display their output
+ * themselves). Bad input raises a one-line {@link UsageError}; session objects are changed only
+ * after a step succeeds.
+ */
+public final class SlimkitMagics {
+
+    static final MagicArgs DATA = MagicArgs.of("data", "Load a data set into the session under NAME.")
+            .positional("NAME", "session name of the data set")
+            .option("source", "SOURCE", "fashion-mnist (Debian package), synthetic, or idx:DIR (default fashion-mnist)")
+            .option("limit", "N", "keep the first N training images")
+            .option("test-limit", "N", "keep the first N test images")
+            .option("classes", "LIST", "keep these classes and relabel them 0..k-1, e.g. 5-9 or 0,2,5")
+            .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1")
+            .option("seed", "S", "seed of the validation split (default 0)");
+    static final MagicArgs MODEL = MagicArgs.of("model", "Build a fresh model into the session under NAME.")
+            .positional("NAME", "session name of the model")
+            .option("arch", "ARCH", "architecture: " + String.join(", ", Architectures.NAMES))
+            .option("classes", "N", "number of classes (default: the --data set's, else 10)")
+            .option("data", "D", "take classes and image shape from session data D")
+            .option("width", "X", "width multiplier (default 1)")
+            .option("seed", "S", "seed of the initial weights (default 0)");
+    static final MagicArgs TRAIN = MagicArgs.of("train", "Train model NAME on data D, with a live chart and progress bar.")
+            .positional("NAME", "session model to train (in place)")
+            .option("data", "D", "session data to train on")
+            .option("epochs", "N", "passes over the training split (default 1)")
+            .option("batch", "N", "batch size (default 128)")
+            .option("lr", "X", "base learning rate (default 0.001)")
+            .option("optimizer", "OPT", "adam or sgd (default adam)")
+            .option("schedule", "S", "learning-rate schedule: constant, linear, cosine, polynomial, one-cycle (default constant)")
+            .option("weight-decay", "X", "L2 weight decay (default 0)")
+            .option("seed", "S", "seed of the shuffling (default 0)");
+    static final MagicArgs EVAL = MagicArgs.of("eval", "Evaluate model NAME on the test split of data D.")
+            .positional("NAME", "session model")
+            .option("data", "D", "session data (its test split is used)");
+    static final MagicArgs SUMMARY = MagicArgs.of("summary", "Per-layer table and parameter chart of model NAME.")
+            .positional("NAME", "session model");
+    static final MagicArgs COMPARE = MagicArgs.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
+            .positionals("NAME", "session models to compare")
+            .option("data", "D", "session data for accuracy (omit to skip accuracy)")
+            .flag("no-latency", "skip the latency measurement");
+    static final MagicArgs SAVE = MagicArgs.of("save", "Save model NAME to PATH as one self-describing file.")
+            .positional("NAME", "session model")
+            .positional("PATH", "file to write (e.g. models/student.slim)");
+    static final MagicArgs LOAD = MagicArgs.of("load", "Load a model file into the session under NAME.")
+            .positional("NAME", "session name for the loaded model")
+            .positional("PATH", "file written by %save or Slim.save");
+    static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
+
+    /** Every magic's schema, in the order %slimkit lists them. */
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
+
+    private final Session session;
+    private final DisplaySink sink;
+
+    /** Magics working on {@code session} and showing output through {@code sink}. */
+    public SlimkitMagics(Session session, DisplaySink sink) {
+        this.session = session;
+        this.sink = sink;
+    }
+
+    /** {@code %slimkit}: overview. */
+    @LineMagic("slimkit")
+    public void slimkit(List<String> args) {
+        if (help(OVERVIEW, args)) {
+            return;
+        }
+        OVERVIEW.parse(args);
+        Engine engine = Engine.getInstance();
+        StringBuilder html = new StringBuilder("<div><b>slimkit ").append(Slim.VERSION).append("</b> · DJL ")
+                .append(Engine.getDjlVersion()).append(" · ").append(engine.getEngineName()).append(' ')
+                .append(engine.getVersion()).append(" · device ").append(engine.defaultDevice())
+                .append(" · ").append(Latency.threads()).append(" threads</div>");
+        html.append("<div>data: ").append(names(session.allData().keySet()))
+                .append(" · models: ").append(names(session.allModels().keySet())).append("</div>");
+        html.append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
+        for (MagicArgs m : ALL) {
+            html.append("<tr><td style=\"text-align:left\"><code>")
+                    .append(escape(m.usage().lines().findFirst().orElse("")))
+                    .append("</code></td><td style=\"text-align:left\">").append(escape(m.summary())).append("</td></tr>");
+        }
+        html.append("</tbody></table><div>Each command prints its options with <code>--help</code>.</div>");
+        sink.display(Html.of(html.toString()));
+    }
+
+    /** {@code %data NAME --source ...}. */
+    @LineMagic("data")
+    public void data(List<String> args) {
+        if (help(DATA, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = DATA.parse(args);
+        String name = checkName(a.positional("NAME"));
+        String source = a.string("source", "fashion-mnist");
+        int limit = a.integer("limit", 0, 1);
+        int testLimit = a.integer("test-limit", 0, 1);
+        double val = a.number("val", 0, 0, 1, true);
+        if (a.has("val") && val >= 1) {
+            throw new UsageError("%data: --val must be in (0, 1), got [" + a.string("val", "") + "]");
+        }
+        long seed = a.integer("seed", 0, 0);
+        ImageData data = call(() -> Datasets.fromSource(source));
+        if (a.has("classes")) {
+            int[] classes = call(() -> Datasets.parseClasses(a.string("classes", "")));
+            ImageData base = data;
+            data = call(() -> base.classes(classes));
+        }
+        if (limit > 0) {
+            data = data.limit(limit);
+        }
+        if (testLimit > 0) {
+            data = data.testLimit(testLimit);
+        }
+        if (a.has("val")) {
+            ImageData base = data;
+            data = call(() -> base.validationSplit(val, seed));
+        }
+        session.putData(name, data);
+        sink.display(Html.of("<div><b>" + escape(name) + "</b>: " + escape(data.toString())
+                + "<br>classes: " + escape(String.join(", ", data.classNames())) + "</div>"));
+    }
+
+    /** {@code %model NAME --arch ARCH ...}. */
+    @LineMagic("model")
+    public void model(List<String> args) {
+        if (help(MODEL, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = MODEL.parse(args);
+        String name = checkName(a.positional("NAME"));
+        String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES));
+        double width = a.number("width", 1.0, 0, 64, true);
+        long seed = a.integer("seed", 0, 0);
+        ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
+        int classes = a.integer("classes", data == null ? 10 : data.numClasses(), 2);
+        if (data != null && a.has("classes") && classes != data.numClasses()) {
+            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
+                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
+        }
+        int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
+        SlimModel model = call(() -> SlimModel.create(name,
+                Architectures.spec(arch, classes, width, shape[0], shape[1], shape[2]), seed));
+        session.putModel(name, model);
+        ModelStats stats = ModelStats.of(model);
+        sink.display(Html.of(String.format(Locale.ROOT,
+                "<div><b>%s</b>: %s, %d classes, width %s, seed %d — %,d params, %,d MACs per image, on %s</div>",
+                escape(name), arch, classes, width, seed, stats.params(), stats.macs(), model.device())));
+    }
+
+    /** {@code %train NAME --data D ...}: live chart and progress bar, then the step's table. */
+    @LineMagic("train")
+    public void train(List<String> args) {
+        if (help(TRAIN, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = TRAIN.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ImageData data = lookupData(a.required("data", "name the session data to train on, e.g. --data fmnist"));
+        TrainConfig config = TrainConfig.defaults()
+                .epochs(a.integer("epochs", 1, 1))
+                .batchSize(a.integer("batch", 128, 1))
+                .learningRate(a.number("lr", 1e-3, 0, 10, true))
+                .optimizer(TrainConfig.Optimizer.valueOf(
+                        a.choice("optimizer", "adam", List.of("adam", "sgd")).toUpperCase(Locale.ROOT)))
+                .schedule(call(() -> Schedule.named(a.choice("schedule", "constant",
+                        List.of("constant", "linear", "cosine", "polynomial", "one-cycle")))))
+                .weightDecay(a.number("weight-decay", 0, 0, 1, false))
+                .seed(a.integer("seed", 0, 0));
+        TrainStep step = Slim.train(model, data).config(config);
+        call(() -> {
+            dev.slimkit.train.Evaluator.checkCompatible(model, data.train());
+            return null;
+        });
+        LiveTraining live = new LiveTraining(sink, model.history(), model.name() + " training", 1500);
+        live.start();
+        StepResult result = step.listener(live).run();
+        live.finish(result.interrupted() ? "interrupted" : "done");
+        if (result.interrupted()) {
+            throw new UsageError("%train: interrupted after " + result.epochs().stream().mapToInt(e -> e.batches()).sum()
+                    + " batches; model [" + model.name() + "] keeps the steps trained so far and its history");
+        }
+        sink.display(Tables.stepResult(result));
+    }
+
+    /** {@code %eval NAME --data D}: accuracy, per-class table, confusion heatmap. */
+    @LineMagic("eval")
+    public void eval(List<String> args) {
+        if (help(EVAL, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = EVAL.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ImageData data = lookupData(a.required("data", "name the session data, e.g. --data fmnist"));
+        Evaluation evaluation = call(() -> Slim.evaluate(model, data));
+        sink.display(Tables.evaluation(evaluation, data.classNames(), model.name() + " on " + data.name() + " (test)"));
+        sink.display(Charts.confusion(evaluation, data.classNames(), model.name() + " confusion matrix (test)"));
+    }
+
+    /** {@code %summary NAME}: per-layer table and parameter chart. */
+    @LineMagic("summary")
+    public void summary(List<String> args) {
+        if (help(SUMMARY, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = SUMMARY.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ModelStats stats = ModelStats.of(model);
+        sink.display(Tables.summary(stats, model.name() + " (" + model.spec().arch() + ")"));
+        sink.display(Charts.layerParams(stats, model.name() + ": parameters per layer"));
+    }
+
+    /** {@code %compare A B ... [--data D]}: table and Pareto charts. */
+    @LineMagic("compare")
+    public void compare(List<String> args) {
+        if (help(COMPARE, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = COMPARE.parse(args);
+        List<SlimModel> models = new ArrayList<>();
+        for (String name : a.positionals("NAME")) {
+            models.add(lookupModel(name));
+        }
+        ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
+        if (data != null) {
+            for (SlimModel m : models) {
+                call(() -> {
+                    dev.slimkit.train.Evaluator.checkCompatible(m, data.test());
+                    return null;
+                });
+            }
+        }
+        List<ComparisonRow> rows = new ArrayList<>();
+        for (SlimModel m : models) {
+            ModelStats s = ModelStats.of(m);
+            double ms1 = Double.NaN;
+            double ms32 = Double.NaN;
+            if (!a.flag("no-latency")) {
+                ms1 = Latency.measure(m, 1).medianMs();
+                ms32 = Latency.measure(m, 32).medianMs();
+            }
+            double acc = data == null ? Double.NaN : Slim.evaluate(m, data).accuracy();
+            rows.add(new ComparisonRow(m.name(), s.params(), s.nonzeroParams(), s.macs(), ms1, ms32, acc));
+        }
+        sink.display(Tables.comparison(rows, "comparison" + (data == null ? "" : " (accuracy on " + data.name() + " test)")
+                + (a.flag("no-latency") ? "" : " — latency: median of 100 runs, " + Latency.threads() + " threads")));
+        if (data != null) {
+            sink.display(Charts.pareto(rows, "MACs", "accuracy vs MACs"));
+            if (!a.flag("no-latency")) {
+                sink.display(Charts.pareto(rows, "latency", "accuracy vs latency (batch 32)"));
+            }
+        }
+    }
+
+    /** {@code %save NAME PATH}. */
+    @LineMagic("save")
+    public void save(List<String> args) {
+        if (help(SAVE, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = SAVE.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        Path path = Path.of(a.positional("PATH"));
+        long bytes = io(() -> ModelIO.save(model, path, Map.of()));
+        sink.display(Html.of(String.format(Locale.ROOT, "<div>saved <b>%s</b> to <code>%s</code> (%,d bytes)</div>",
+                escape(model.name()), escape(path.toString()), bytes)));
+    }
+
+    /** {@code %load NAME PATH}. */
+    @LineMagic("load")
+    public void load(List<String> args) {
+        if (help(LOAD, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = LOAD.parse(args);
+        String name = checkName(a.positional("NAME"));
+        Path path = Path.of(a.positional("PATH"));
+        SlimModel model = io(() -> ModelIO.load(path, name));
+        session.putModel(name, model);
+        ModelStats stats = ModelStats.of(model);
+        sink.display(Html.of(String.format(Locale.ROOT,
+                "<div>loaded <b>%s</b> from <code>%s</code>: %s, %d classes, %,d params, %d epochs of history</div>",
+                escape(name), escape(path.toString()), model.spec().arch(), model.spec().classes(), stats.params(),
+                model.history().epochCount())));
+    }
+
+    private boolean help(MagicArgs schema, List<String> args) {
+        if (MagicArgs.wantsHelp(args)) {
+            sink.display(Html.of("<pre>" + escape(schema.usage()) + "</pre>"));
+            return true;
+        }
+        return false;
+    }
+
+    private SlimModel lookupModel(String name) {
+        return call(() -> session.model(name));
+    }
+
+    private ImageData lookupData(String name) {
+        return call(() -> session.data(name));
+    }
+
+    private static String checkName(String name) {
+        return call(() -> Session.checkName(name));
+    }
+
+    /** Runs a call of the core API, turning its argument errors into one-line usage errors. */
+    static <T> T call(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new UsageError(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
+    }
+
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T io(IoAction<T> action) {
+        try {
+            return action.run();
+        } catch (IOException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    private static String names(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : escape(String.join(", ", names));
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Usage texts by magic name (for documentation and tests). */
+    static Map<String, String> usages() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (MagicArgs m : ALL) {
+            out.put(m.magic(), m.usage());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.slimkit;
+
+import dev.slimkit.data.ImageData;
+import dev.slimkit.model.SlimModel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The named objects of a notebook session: data sets and models, by the names the magics use
+ * ({@code %data fmnist ...} makes {@code Slim.session().data("fmnist")}). Java cells and magics
+ * share one session through {@link Slim#session()}. Thread-safe.
+ */
+public final class Session {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private final Map<String, ImageData> data = new LinkedHashMap<>();
+    private final Map<String, SlimModel> models = new LinkedHashMap<>();
+
+    /** An empty session (tests make their own; notebooks use {@link Slim#session()}). */
+    public Session() {}
+
+    /**
+     * Checks a session name: a letter or underscore, then letters, digits, '_', '.' or '-'.
+     *
+     * @throws IllegalArgumentException naming the value and the rule
+     */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid name [" + name + "]; use a letter, then letters, digits, _ . or -"
+                            + " (e.g. fmnist, teacher)");
+        }
+        return name;
+    }
+
+    /** Stores (or replaces) a data set under {@code name}. */
+    public synchronized ImageData putData(String name, ImageData value) {
+        data.put(checkName(name), value);
+        return value;
+    }
+
+    /** Stores (or replaces) a model under {@code name}; a replaced model stays open. */
+    public synchronized SlimModel putModel(String name, SlimModel value) {
+        models.put(checkName(name), value);
+        return value;
+    }
+
+    /**
+     * The data set called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the value, the known names and how to create it
+     */
+    public synchronized ImageData data(String name) {
+        ImageData value = data.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    "no data named [" + name + "]; known: " + known(data)
+                            + "; create it with %data " + safe(name) + " --source fashion-mnist");
+        }
+        return value;
+    }
+
+    /**
+     * The model called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the value, the known names and how to create it
+     */
+    public synchronized SlimModel model(String name) {
+        SlimModel value = models.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    "no model named [" + name + "]; known: " + known(models)
+                            + "; create it with %model " + safe(name) + " --arch cnn-small");
+        }
+        return value;
+    }
+
+    public synchronized boolean hasModel(String name) {
+        return models.containsKey(name);
+    }
+
+    public synchronized boolean hasData(String name) {
+        return data.containsKey(name);
+    }
+
+    /** A snapshot of the data sets by name. */
+    public synchronized Map<String, ImageData> allData() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    /** A snapshot of the models by name. */
+    public synchronized Map<String, SlimModel> allModels() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    }
+
+    private static String known(Map<String, ?> map) {
+        return map.isEmpty() ? "none" : String.join(", ", map.keySet());
+    }
+
+    private static String safe(String name) {
+        return name == null || name.isBlank() ? "NAME" : name;
+    }
+}

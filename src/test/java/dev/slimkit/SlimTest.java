@@ -1,0 +1,66 @@
+package dev.slimkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slimkit.data.ImageData;
+import dev.slimkit.model.SlimModel;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SlimTest {
+
+    @Test
+    void facadeTrainsEvaluatesAndReports() {
+        ImageData data = Slim.data("synthetic").limit(256).testLimit(100);
+        try (SlimModel model = Slim.model("mlp", 10, 0.5, 3)) {
+            StepResult r = Slim.train(model, data).epochs(1).batchSize(32).run();
+            assertEquals("train", r.step());
+            assertEquals(1, r.epochs().size());
+            assertEquals(100, r.evaluationAfter().total());
+            assertTrue(r.accuracy() > 0.5, "accuracy " + r.accuracy());
+            assertEquals(Slim.stats(model).params(), r.after().params());
+            assertTrue(r.recipe().get("config").startsWith("1 epoch(s), batch 32, adam"));
+        }
+    }
+
+    @Test
+    void sameSeedSameWeightsOtherSeedOther() {
+        try (SlimModel a = Slim.model("lenet5", 10, 1, 5);
+                SlimModel b = Slim.model("lenet5", 10, 1, 5);
+                SlimModel c = Slim.model("lenet5", 10, 1, 6)) {
+            float[] wa = a.parameters().get("conv1.weight").getArray().toFloatArray();
+            assertEquals(java.util.Arrays.toString(wa),
+                    java.util.Arrays.toString(b.parameters().get("conv1.weight").getArray().toFloatArray()));
+            assertNotEquals(java.util.Arrays.toString(wa),
+                    java.util.Arrays.toString(c.parameters().get("conv1.weight").getArray().toFloatArray()));
+        }
+    }
+
+    @Test
+    void copyIsIndependent() {
+        ImageData data = Slim.data("synthetic").limit(64);
+        try (SlimModel a = Slim.model("mlp", 10, 0.25, 1); SlimModel b = a.copy("b")) {
+            float before = a.parameters().get("fc1.weight").getArray().toFloatArray()[0];
+            Slim.train(b, data).batchSize(16).evaluate(false).run();
+            assertEquals(before, a.parameters().get("fc1.weight").getArray().toFloatArray()[0]);
+            assertEquals(0, a.history().epochCount());
+            assertEquals(1, b.history().epochCount());
+        }
+    }
+
+    @Test
+    void badInputNamesValueAndFix() {
+        assertEquals("unknown architecture [resnet50]; choose one of mlp, lenet5, cnn-small, resnet20",
+                assertThrows(IllegalArgumentException.class, () -> Slim.model("resnet50", 10)).getMessage());
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Slim.load(Path.of("/nonexistent/m.slim")));
+        assertEquals("no model file at [/nonexistent/m.slim]; check the path (save with %save or Slim.save)", e.getMessage());
+        try (SlimModel m = Slim.model("mlp", 10)) {
+            assertEquals("epochs must be >= 1, got [-2]; pass e.g. 2",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.train(m, Slim.data("synthetic")).epochs(-2)).getMessage());
+        }
+    }
+}
