@@ -42,9 +42,13 @@ public final class Session {
         return value;
     }
 
-    /** Stores (or replaces) a model under {@code name}; a replaced model stays open. */
+    /**
+     * Stores (or replaces) a model under {@code name} and gives the model that name (so tables
+     * and charts show it); a replaced model stays open.
+     */
     public synchronized SlimModel putModel(String name, SlimModel value) {
         models.put(checkName(name), value);
+        value.rename(name);
         return value;
     }
 

@@ -1,6 +1,5 @@
 /**
- * Runnable programs outside the notebook: the headless quickstart demo ({@link
- * dev.slimkit.bench.Demo}) and benchmarks that print figures ({@link
- * dev.slimkit.bench.TrainBench}). Benchmarks are scripts, never timed unit tests.
+ * Benchmarks that print figures, run by {@code install/bench.sh} ({@link
+ * dev.slimkit.bench.TrainBench}); benchmarks are scripts, never timed unit tests.
  */
 package dev.slimkit.bench;

@@ -27,7 +27,7 @@ public final class SlimModel implements AutoCloseable {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private final String name;
+    private volatile String name;
     private final ModelSpec spec;
     private final long seed;
     private final Model model;
@@ -63,6 +63,14 @@ public final class SlimModel implements AutoCloseable {
     /** The name given at creation (used in tables and charts). */
     public String name() {
         return name;
+    }
+
+    /** Renames the model (the session names a model after the key it is stored under). */
+    public void rename(String newName) {
+        if (newName == null || newName.isBlank()) {
+            throw new IllegalArgumentException("model name must not be empty, got [" + newName + "]");
+        }
+        this.name = newName;
     }
 
     public ModelSpec spec() {

@@ -161,7 +161,11 @@ public final class Charts {
             if (Double.isNaN(x) || Double.isNaN(row.accuracy())) {
                 continue;
             }
-            chart.addSeries(row.model(), new double[] {x}, new double[] {row.accuracy()});
+            String name = row.model();
+            for (int n = 2; chart.getSeriesMap().containsKey(name); n++) {
+                name = row.model() + " (" + n + ")";
+            }
+            chart.addSeries(name, new double[] {x}, new double[] {row.accuracy()});
         }
         if (chart.getSeriesMap().isEmpty()) {
             chart.addSeries("no data", new double[] {0}, new double[] {0});

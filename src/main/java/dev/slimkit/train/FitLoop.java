@@ -59,7 +59,7 @@ public final class FitLoop {
                         .optDevices(new ai.djl.Device[] {model.device()});
         Random random = new Random(config.seed());
         int firstEpoch = history.epochCount() + 1;
-        long step = history.lastStep();
+        long step = history.totalBatches();
         long stepsDone = 0;
         boolean interrupted = false;
         List<History.Epoch> done = new ArrayList<>();

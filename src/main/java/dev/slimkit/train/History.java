@@ -70,6 +70,11 @@ public final class History {
         return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step();
     }
 
+    /** Optimizer steps taken over all recorded epochs (interrupted ones included). */
+    public synchronized long totalBatches() {
+        return epochs.stream().mapToLong(Epoch::batches).sum();
+    }
+
     /** An independent copy. */
     public synchronized History copy() {
         History h = new History();

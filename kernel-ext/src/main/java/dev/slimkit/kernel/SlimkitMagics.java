@@ -250,6 +250,9 @@ public final class SlimkitMagics {
         MagicArgs.Parsed a = COMPARE.parse(args);
         List<SlimModel> models = new ArrayList<>();
         for (String name : a.positionals("NAME")) {
+            if (models.stream().anyMatch(m -> m.name().equals(name))) {
+                throw new UsageError("%compare: model [" + name + "] is listed twice; list each model once");
+            }
             models.add(lookupModel(name));
         }
         ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;

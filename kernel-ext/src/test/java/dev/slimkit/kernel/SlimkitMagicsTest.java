@@ -1,0 +1,147 @@
+package dev.slimkit.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slimkit.Session;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.report.Charts;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+
+class SlimkitMagicsTest {
+
+    @TempDir Path dir;
+
+    private final Session session = new Session();
+    private final FakeSink sink = new FakeSink();
+    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
+
+    @AfterEach
+    void close() {
+        session.allModels().values().forEach(SlimModel::close);
+    }
+
+    private static List<String> args(String line) {
+        return Arrays.asList(line.trim().split("\\s+"));
+    }
+
+    private void setUpModel() {
+        magics.data(args("fm --source synthetic --limit 256 --test-limit 64 --classes 0-3"));
+        magics.model(args("m --arch cnn-small --data fm --width 0.25 --seed 1"));
+        sink.clear();
+    }
+
+    @Test
+    void dataModelTrainEvalSummaryFlow() {
+        setUpModel();
+        assertEquals(4, session.data("fm").numClasses());
+        assertEquals(256, session.data("fm").train().size(), "classes filter first, then --limit caps");
+        assertEquals(64, session.data("fm").test().size());
+        assertEquals(4, session.model("m").spec().classes());
+
+        magics.train(args("m --data fm --epochs 2 --batch 32 --schedule cosine"));
+        List<Object> out = sink.values();
+        assertTrue(out.get(0) instanceof Html bar && bar.html().contains("<progress value=\"1.0000\""), out.get(0).toString());
+        XYChart chart = (XYChart) out.get(1);
+        assertTrue(chart.getSeriesMap().containsKey(Charts.TRAIN_LOSS));
+        assertEquals(2, chart.getSeriesMap().get(Charts.TRAIN_ACCURACY).getXData().length, "one point per epoch");
+        assertTrue(out.get(2) instanceof Table t && t.name().startsWith("train → m"));
+        assertEquals(3, out.size(), "one bar, one chart, one table: updates replace, not append");
+        assertTrue(sink.updates.contains("d0") && sink.updates.contains("d1"));
+        assertEquals(2, session.model("m").history().epochCount());
+
+        sink.clear();
+        magics.eval(args("m --data fm"));
+        assertTrue(sink.of(Table.class).get(0).name().contains("accuracy"));
+        assertEquals(1, sink.of(HeatMapChart.class).size());
+
+        sink.clear();
+        magics.summary(args("m"));
+        assertEquals(2, sink.values().size());
+        assertEquals("m (cnn-small)", sink.of(Table.class).get(0).name());
+
+        sink.clear();
+        assertError("%compare: model [m] is listed twice; list each model once", () -> magics.compare(args("m m")));
+        magics.model(args("m2 --arch mlp --data fm --width 0.25"));
+        sink.clear();
+        magics.compare(args("m m2 --data fm --no-latency"));
+        Table cmp = sink.of(Table.class).get(0);
+        assertEquals(2, cmp.rowCount());
+        assertEquals(1, sink.of(XYChart.class).size(), "accuracy-vs-MACs chart only without latency");
+    }
+
+    @Test
+    void saveAndLoadRoundTrip() {
+        setUpModel();
+        Path file = dir.resolve("m.slim");
+        magics.save(List.of("m", file.toString()));
+        magics.load(List.of("back", file.toString()));
+        SlimModel back = session.model("back");
+        assertEquals(session.model("m").spec(), back.spec());
+        assertTrue(sink.values().get(1).toString().startsWith("loaded back from"));
+    }
+
+    @Test
+    void badInputIsOneLineAndLeavesSessionUnchanged() {
+        setUpModel();
+        SlimModel before = session.model("m");
+        assertError("no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
+                () -> magics.train(args("m --data nope")));
+        assertError("no model named [zz]; known: m; create it with %model zz --arch cnn-small",
+                () -> magics.eval(args("zz --data fm")));
+        assertError("unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
+                () -> magics.model(args("m --arch vgg")));
+        assertError("%train: --epochs must be >= 1, got [-1]", () -> magics.train(args("m --data fm --epochs -1")));
+        assertError("%train: --batch must be >= 1, got [0]", () -> magics.train(args("m --data fm --batch 0")));
+        assertError("%train: --lr must be a number, got [fast]", () -> magics.train(args("m --data fm --lr fast")));
+        assertError("%train: --optimizer must be one of adam, sgd, got [rmsprop]",
+                () -> magics.train(args("m --data fm --optimizer rmsprop")));
+        assertError("%data: --classes: cannot read class list [x]; write a range such as 0-4 or a list such as 0,2,5"
+                .replace("%data: --classes: ", ""), () -> magics.data(args("d --source synthetic --classes x")));
+        assertError("unknown data source [cifar]; choose fashion-mnist, synthetic or idx:DIR",
+                () -> magics.data(args("d --source cifar")));
+        assertError("no train-images-idx3-ubyte[.gz] in [/nonexistent]; pass a folder holding the four MNIST-style IDX files",
+                () -> magics.data(args("d --source idx:/nonexistent")));
+        assertError("no model file at [/nonexistent/x.slim]; check the path (save with %save or Slim.save)",
+                () -> magics.load(args("x /nonexistent/x.slim")));
+        assertError("invalid name [1bad]; use a letter, then letters, digits, _ . or - (e.g. fmnist, teacher)",
+                () -> magics.model(args("1bad --arch mlp")));
+        assertError("%model: --classes 7 does not match data [fm], which has 4 classes; drop --classes or change it",
+                () -> magics.model(args("m --arch mlp --data fm --classes 7")));
+        magics.data(args("ten --source synthetic --limit 64"));
+        assertError("model [m] has 4 classes but the data has [10]; build the model with --classes 10 or filter the data to 4 classes",
+                () -> magics.train(args("m --data ten")));
+        assertSame(before, session.model("m"));
+        assertFalse(session.hasData("d"));
+        assertFalse(session.hasModel("x"));
+        assertEquals(0, before.history().epochCount());
+    }
+
+    @Test
+    void helpAndOverviewDisplayUsage() {
+        magics.train(List.of("--help"));
+        assertTrue(((Html) sink.values().get(0)).html().contains("--optimizer OPT"));
+        magics.slimkit(List.of());
+        String overview = ((Html) sink.values().get(1)).html();
+        for (String name : List.of("%data", "%model", "%train", "%eval", "%summary", "%compare", "%save", "%load")) {
+            assertTrue(overview.contains(name), name);
+        }
+    }
+
+    private static void assertError(String expected, Runnable action) {
+        UsageError e = assertThrows(UsageError.class, action::run);
+        assertEquals(expected, e.getMessage());
+        assertEquals(0, e.getStackTrace().length, "usage errors carry no stack trace");
+    }
+}
