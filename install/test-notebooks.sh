@@ -2,7 +2,8 @@
 # Notebook-level tests (needs a prior install/setup.sh): installs the kernelspec into a temporary
 # Jupyter data dir, executes every notebook under notebooks/ headless in quick mode
 # (SLIMKIT_QUICK=1), failing on any error output or a missing chart or table, then runs Jupyter's
-# kernel conformance suite (jupyter_kernel_test) against the kernel.
+# kernel conformance suite (jupyter_kernel_test) and slimkit's own kernel behaviour tests
+# (one-line errors, interrupt) against the kernel.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -14,12 +15,12 @@ trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models"' EXIT
 status=0
 SLIMKIT_QUICK=1 /usr/bin/python3 kernel-ext/src/test/python/nbrun.py --timeout 900 notebooks/*.ipynb 2>/dev/null || status=1
 log=$(mktemp)
-if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_kernel_conformance >"$log" 2>&1); then
+if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_kernel_conformance test_kernel_behaviour >"$log" 2>&1); then
   conformance=ok
 else
   conformance=failed; status=1
 fi
 grep -E '^(test_|Ran |OK|FAILED|ERROR:|FAIL:|AssertionError)' "$log" || true
-echo "kernel conformance (jupyter_kernel_test): $conformance"
+echo "kernel conformance (jupyter_kernel_test) and behaviour (errors, interrupt): $conformance"
 rm -f "$log"
 exit $status

@@ -78,7 +78,11 @@ public final class Charts {
         }
     }
 
-    /** Bars of learnable parameters per layer (layers without parameters are left out). */
+    /**
+     * Bars of learnable parameters per layer on a log scale (layers without parameters are left
+     * out); a second series of non-zero parameters appears once more than 1 % of all parameters
+     * are zero (pruned models), so a fresh model's zero biases do not clutter it.
+     */
     public static CategoryChart layerParams(ModelStats stats, String title) {
         List<String> names = new ArrayList<>();
         List<Number> params = new ArrayList<>();
@@ -101,8 +105,11 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setOverlapped(true);
+        boolean showNonzero = stats.sparsity() > 0.01;
+        // A log axis cannot show a layer pruned to zero: fall back to linear then.
+        chart.getStyler().setYAxisLogarithmic(!showNonzero || nonzero.stream().allMatch(v -> v.longValue() > 0));
         chart.addSeries("parameters", names, params);
-        if (stats.nonzeroParams() != stats.params()) {
+        if (showNonzero) {
             chart.addSeries("non-zero", names, nonzero);
         }
         return chart;

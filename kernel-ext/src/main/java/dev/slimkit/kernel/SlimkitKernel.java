@@ -194,10 +194,18 @@ public class SlimkitKernel extends JavaKernel {
 
     /** The message of a {@link UsageError} among {@code e}'s causes, or null. */
     static String usageMessage(Throwable e) {
+        String latest = UsageError.latestMessage();
         for (Throwable t = e; t != null; t = t.getCause()) {
             String name = t instanceof jdk.jshell.EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
             if (UsageError.class.getName().equals(name)) {
                 return t.getMessage();
+            }
+            // IJava's lineMagic rethrows as RuntimeException("Exception occurred while running
+            // line magic 'x': " + message), dropping the cause.
+            String message = t.getMessage();
+            if (latest != null && message != null && message.startsWith("Exception occurred while running line magic")
+                    && message.endsWith("': " + latest)) {
+                return latest;
             }
         }
         return null;

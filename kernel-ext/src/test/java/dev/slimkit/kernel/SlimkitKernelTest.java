@@ -24,6 +24,11 @@ class SlimkitKernelTest {
                 new UsageError("%x: bad"));
         assertEquals("%x: bad", SlimkitKernel.usageMessage(wrapped));
         assertNull(SlimkitKernel.usageMessage(new IllegalStateException("other")));
+        new UsageError("%y: bad value");
+        assertEquals("%y: bad value", SlimkitKernel.usageMessage(
+                new RuntimeException("Exception occurred while running line magic 'y': %y: bad value")));
+        assertNull(SlimkitKernel.usageMessage(
+                new RuntimeException("Exception occurred while running line magic 'y': NullPointerException")));
     }
 
     @Test

@@ -1,0 +1,39 @@
+package dev.slimkit.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slimkit.report.Charts;
+import dev.slimkit.train.History;
+import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import io.github.spencerpark.jupyter.kernel.display.Renderer;
+import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+class RenderersTest {
+
+    private final Renderer renderer = new Renderer();
+
+    RenderersTest() {
+        Renderers.register(renderer);
+    }
+
+    @Test
+    void chartsRenderAsPngAndSvgOnRequest() {
+        var chart = Charts.trainingCurves(new History(), "t");
+        DisplayData png = renderer.render(chart);
+        byte[] bytes = Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG));
+        assertTrue(bytes.length > 100 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G');
+        DisplayData svg = renderer.renderAs(chart, "image/svg+xml");
+        assertTrue(((String) svg.getData(MIMEType.IMAGE_SVG)).contains("<svg"));
+    }
+
+    @Test
+    void tablesAndHtmlRenderAsHtml() {
+        Table t = Table.create("tbl", StringColumn.create("a", "x<y"));
+        assertTrue(((String) renderer.render(t).getData(MIMEType.TEXT_HTML)).contains("x&lt;y"));
+        assertTrue(((String) renderer.render(Html.of("<b>hi</b>")).getData(MIMEType.TEXT_HTML)).equals("<b>hi</b>"));
+    }
+}
