@@ -66,6 +66,14 @@ public final class Slim {
         return new TrainStep(model, data);
     }
 
+    /**
+     * Starts a knowledge-distillation step from {@code teacher}: set a student, data, temperature
+     * and alpha, then {@code run()}.
+     */
+    public static dev.slimkit.distill.DistillStep distill(SlimModel teacher) {
+        return new dev.slimkit.distill.DistillStep(teacher);
+    }
+
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
         return Evaluator.evaluate(model, data.test(), 256);

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param notes remarks for the reader (e.g. "interrupted after 12 batches")
  * @param seconds wall time
  * @param interrupted true when the thread's interrupt flag stopped it early
+ * @param comparison models side by side (e.g. teacher, distilled student, scratch student);
+ *     empty when the step compares nothing
+ * @param metrics step-specific figures by name (e.g. teacher-student agreement)
  */
 public record StepResult(
         String step,
@@ -35,9 +38,13 @@ public record StepResult(
         Map<String, String> recipe,
         List<String> notes,
         double seconds,
-        boolean interrupted) {
+        boolean interrupted,
+        List<dev.slimkit.report.ComparisonRow> comparison,
+        Map<String, Double> metrics) {
 
     public StepResult {
+        comparison = List.copyOf(comparison);
+        metrics = Map.copyOf(metrics);
         epochs = List.copyOf(epochs);
         recipe = Map.copyOf(recipe);
         notes = List.copyOf(notes);

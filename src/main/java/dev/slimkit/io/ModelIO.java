@@ -53,7 +53,8 @@ public final class ModelIO {
     record Manifest(int format, String name, Provenance provenance) {}
 
     /** The history as stored. */
-    record StoredHistory(List<History.Epoch> epochs, List<History.Step> steps) {}
+    record StoredHistory(
+            List<History.Epoch> epochs, List<History.Step> steps, Map<String, List<History.Step>> series) {}
 
     /**
      * Writes {@code model} to {@code file} atomically: a temporary file in the same folder is
@@ -81,7 +82,7 @@ public final class ModelIO {
                 put(zip, "spec.json", model.spec().toJson().getBytes(StandardCharsets.UTF_8));
                 put(zip, "params.bin", encodeParams(model.parameters()));
                 StoredHistory history =
-                        new StoredHistory(model.history().epochs(), model.history().steps());
+                        new StoredHistory(model.history().epochs(), model.history().steps(), model.history().series());
                 put(zip, "history.json", GSON.toJson(history).getBytes(StandardCharsets.UTF_8));
             }
             try {
@@ -145,6 +146,9 @@ public final class ModelIO {
                     }
                     for (History.Step s : loaded.steps()) {
                         model.history().addStep(s);
+                    }
+                    if (stored.series() != null) {
+                        stored.series().forEach((k, v) -> v.forEach(step -> model.history().addSeriesValue(k, step)));
                     }
                 }
                 return model;

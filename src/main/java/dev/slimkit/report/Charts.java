@@ -59,6 +59,7 @@ public final class Charts {
         chart.getStyler().setToolTipsEnabled(false);
         Curves c = Curves.of(history);
         addSeries(chart, TRAIN_LOSS, c.stepX, c.stepLoss, 0, false);
+        addExtraSeries(chart, history);
         addSeries(chart, TRAIN_ACCURACY, c.epochX, c.trainAcc, 1, true);
         if (!c.valLoss.isEmpty()) {
             addSeries(chart, VALIDATION_LOSS, c.valX, c.valLoss, 0, true);
@@ -71,6 +72,7 @@ public final class Charts {
     public static void updateTrainingCurves(XYChart chart, History history) {
         Curves c = Curves.of(history);
         update(chart, TRAIN_LOSS, c.stepX, c.stepLoss, 0, false);
+        addExtraSeries(chart, history);
         update(chart, TRAIN_ACCURACY, c.epochX, c.trainAcc, 1, true);
         if (!c.valLoss.isEmpty()) {
             update(chart, VALIDATION_LOSS, c.valX, c.valLoss, 0, true);
@@ -79,8 +81,7 @@ public final class Charts {
     }
 
     /**
-     * Bars of learnable parameters per layer on a log scale (layers without parameters are left
-     * out); a second series of non-zero parameters appears once more than 1 % of all parameters
+     * Bars of learnable parameters per layer (layers without parameters are left out); a second series of non-zero parameters appears once more than 1 % of all parameters
      * are zero (pruned models), so a fresh model's zero biases do not clutter it.
      */
     public static CategoryChart layerParams(ModelStats stats, String title) {
@@ -106,8 +107,6 @@ public final class Charts {
         chart.getStyler().setXAxisLabelRotation(45);
         chart.getStyler().setOverlapped(true);
         boolean showNonzero = stats.sparsity() > 0.01;
-        // A log axis cannot show a layer pruned to zero: fall back to linear then.
-        chart.getStyler().setYAxisLogarithmic(!showNonzero || nonzero.stream().allMatch(v -> v.longValue() > 0));
         chart.addSeries("parameters", names, params);
         if (showNonzero) {
             chart.addSeries("non-zero", names, nonzero);
@@ -193,6 +192,34 @@ public final class Charts {
     /** The chart as PNG bytes. */
     public static byte[] pngBytes(Chart<?, ?> chart) throws IOException {
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The history's named per-step series (e.g. distillation's soft and hard loss), on the loss axis. */
+    private static void addExtraSeries(XYChart chart, History history) {
+        for (var e : history.series().entrySet()) {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (History.Step s : e.getValue()) {
+                x.add((double) s.step());
+                y.add(s.loss());
+            }
+            update(chart, e.getKey(), x, y, 0, false);
+        }
+    }
+
+    /**
+     * A plain line chart: one series per entry, each given as x values and y values of equal
+     * length (e.g. accuracy against distillation temperature).
+     */
+    public static XYChart lines(String title, String xTitle, String yTitle, java.util.Map<String, double[][]> series) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        for (var e : series.entrySet()) {
+            chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return chart;
     }
 
     private static void addSeries(

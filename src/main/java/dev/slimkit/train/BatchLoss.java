@@ -20,6 +20,21 @@ public interface BatchLoss {
      */
     NDArray compute(NDArray logits, NDArray labels, NDArray images);
 
+    /**
+     * Called before each batch's forward pass, outside the gradient tape, with the training
+     * progress in [0, 1]: the place for work whose gradients must not be recorded (a teacher's
+     * forward pass) and for schedules. Does nothing by default.
+     */
+    default void beforeBatch(NDArray images, NDArray labels, double progress) {}
+
+    /**
+     * Named parts of the last batch's loss (e.g. soft and hard terms), recorded in the history
+     * next to the total; empty by default.
+     */
+    default java.util.Map<String, Double> components() {
+        return java.util.Map.of();
+    }
+
     /** Softmax cross-entropy with integer labels, averaged over the batch. */
     static BatchLoss crossEntropy() {
         Loss loss = Loss.softmaxCrossEntropyLoss();

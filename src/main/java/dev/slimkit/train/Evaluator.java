@@ -49,6 +49,33 @@ public final class Evaluator {
     }
 
     /**
+     * The fraction of {@code split}'s images on which two models predict the same class (e.g.
+     * teacher and distilled student).
+     */
+    public static double agreement(SlimModel a, SlimModel b, ImageSplit split, int batchSize) {
+        checkCompatible(a, split);
+        checkCompatible(b, split);
+        GradMode.disableOnThisThread();
+        int[] order = split.identityOrder();
+        long same = 0;
+        for (int from = 0; from < split.size(); from += batchSize) {
+            int to = Math.min(split.size(), from + batchSize);
+            try (NDManager batch = a.manager().newSubManager()) {
+                NDArray images = split.batchImages(batch, order, from, to);
+                long[] pa = a.forward(images, false).argMax(1).toLongArray();
+                NDArray imagesB = images.toDevice(b.device(), true);
+                long[] pb = b.forward(imagesB, false).argMax(1).toLongArray();
+                for (int i = 0; i < pa.length; i++) {
+                    if (pa[i] == pb[i]) {
+                        same++;
+                    }
+                }
+            }
+        }
+        return split.size() == 0 ? Double.NaN : (double) same / split.size();
+    }
+
+    /**
      * Checks that a split fits a model: same image shape and class count.
      *
      * @throws IllegalArgumentException naming both values and the fix

@@ -88,6 +88,7 @@ public final class FitLoop {
                     try (NDManager batch = model.manager().newSubManager()) {
                         NDArray images = train.batchImages(batch, order, from, to);
                         NDArray labels = train.batchLabels(batch, order, from, to);
+                        loss.beforeBatch(images, labels, progress);
                         NDArray logits;
                         try (GradientCollector tape = trainer.newGradientCollector()) {
                             logits = trainer.forward(new NDList(images)).singletonOrThrow();
@@ -107,6 +108,9 @@ public final class FitLoop {
                     seen += to - from;
                     if (step % config.logEvery() == 0 || b == batchesPerEpoch - 1) {
                         history.addStep(new History.Step(step, batchLoss));
+                        for (var part : loss.components().entrySet()) {
+                            history.addSeriesValue(part.getKey(), new History.Step(step, part.getValue()));
+                        }
                     }
                     double elapsed = (System.nanoTime() - start) / 1e9;
                     double eta = elapsed / stepsDone * (totalSteps - stepsDone);

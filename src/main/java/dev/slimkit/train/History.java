@@ -38,6 +38,7 @@ public final class History {
 
     private final List<Epoch> epochs = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
+    private final java.util.Map<String, List<Step>> series = new java.util.LinkedHashMap<>();
 
     /** An empty history. */
     public History() {}
@@ -48,6 +49,18 @@ public final class History {
 
     public synchronized void addStep(Step step) {
         steps.add(step);
+    }
+
+    /** Records a named per-step value beside the loss (e.g. a distillation loss term). */
+    public synchronized void addSeriesValue(String name, Step step) {
+        series.computeIfAbsent(name, k -> new ArrayList<>()).add(step);
+    }
+
+    /** A snapshot of the named per-step series. */
+    public synchronized java.util.Map<String, List<Step>> series() {
+        java.util.Map<String, List<Step>> copy = new java.util.LinkedHashMap<>();
+        series.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** A snapshot of the epochs so far. */
@@ -80,6 +93,7 @@ public final class History {
         History h = new History();
         h.epochs.addAll(epochs);
         h.steps.addAll(steps);
+        series.forEach((k, v) -> h.series.put(k, new ArrayList<>(v)));
         return h;
     }
 

@@ -116,6 +116,8 @@ public final class TrainStep {
                 recipe,
                 notes,
                 fit.seconds(),
-                fit.interrupted());
+                fit.interrupted(),
+                List.of(),
+                Map.of());
     }
 }

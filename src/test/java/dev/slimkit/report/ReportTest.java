@@ -50,11 +50,13 @@ class ReportTest {
     }
 
     @Test
-    void layerChartAndTablesFromStats() {
+    void layerChartAndTablesFromStats() throws Exception {
         try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0)) {
             ModelStats stats = ModelStats.of(model);
             CategoryChart bars = Charts.layerParams(stats, "p");
             assertEquals(5, bars.getSeriesMap().get("parameters").getXData().size()); // 2 conv + 3 fc
+            assertEquals(1, bars.getSeriesMap().size(), "no non-zero series for a dense model");
+            assertTrue(Charts.pngBytes(bars).length > 1000, "renders");
             Table summary = Tables.summary(stats, "s");
             assertEquals(stats.layers().size() + 1, summary.rowCount());
             assertEquals(stats.params(), summary.longColumn("params").get(summary.rowCount() - 1));

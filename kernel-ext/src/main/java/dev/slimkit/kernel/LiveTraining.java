@@ -52,6 +52,9 @@ public final class LiveTraining implements FitListener {
 
     @Override
     public void onBatch(BatchProgress p) {
+        if (chart == null) {
+            start(); // started lazily when nobody started it before training
+        }
         last = p;
         batches++;
         long now = System.currentTimeMillis();

@@ -62,6 +62,24 @@ public final class SlimkitMagics {
             .option("schedule", "S", "learning-rate schedule: constant, linear, cosine, polynomial, one-cycle (default constant)")
             .option("weight-decay", "X", "L2 weight decay (default 0)")
             .option("seed", "S", "seed of the shuffling (default 0)");
+    static final MagicArgs DISTILL = MagicArgs.of("distill",
+            "Distil TEACHER into a smaller student (Hinton KD): loss = alpha·T²·KL(softmax(teacher/T) ‖ softmax(student/T))"
+                    + " + (1 − alpha)·CE(labels, student). The teacher runs in inference mode and never changes.")
+            .positional("TEACHER", "session model to learn from")
+            .option("student", "ARCH|NAME", "a fresh student of this architecture (" + String.join(", ", Architectures.NAMES)
+                    + ") or a session model to train")
+            .option("data", "D", "session data to distil on")
+            .option("width", "X", "width multiplier of a fresh student (default 1)")
+            .option("temperature", "T", "softening temperature T > 0 (default 4)")
+            .option("alpha", "A", "weight of the soft term in [0, 1] (default 0.7)")
+            .option("epochs", "N", "epochs (default 1)")
+            .option("batch", "N", "batch size (default 128)")
+            .option("lr", "X", "learning rate (default 0.001)")
+            .option("schedule", "S", "learning-rate schedule (default constant)")
+            .option("seed", "S", "seed of the fresh student's weights and the shuffling (default 0)")
+            .flag("control", "also train the same student from scratch with the same budget and seed")
+            .flag("no-latency", "skip the latency measurement in the comparison")
+            .option("as", "NEW", "session name of the result (a session student is then copied, not changed)");
     static final MagicArgs EVAL = MagicArgs.of("eval", "Evaluate model NAME on the test split of data D.")
             .positional("NAME", "session model")
             .option("data", "D", "session data (its test split is used)");
@@ -80,7 +98,7 @@ public final class SlimkitMagics {
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
-    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, DISTILL, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
 
     private final Session session;
     private final DisplaySink sink;
@@ -212,6 +230,79 @@ public final class SlimkitMagics {
                     + " batches; model [" + model.name() + "] keeps the steps trained so far and its history");
         }
         sink.display(Tables.stepResult(result));
+    }
+
+    /** {@code %distill TEACHER --student ARCH|NAME --data D ...}: live charts, then the comparison. */
+    @LineMagic("distill")
+    public void distill(List<String> args) {
+        if (help(DISTILL, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = DISTILL.parse(args);
+        SlimModel teacher = lookupModel(a.positional("TEACHER"));
+        ImageData data = lookupData(a.required("data", "name the session data to distil on, e.g. --data fmnist"));
+        String studentArg = a.required("student", "pass an architecture (e.g. cnn-small) or a session model");
+        String as = a.has("as") ? checkName(a.string("as", null)) : null;
+        long seed = a.integer("seed", 0, 0);
+        TrainConfig config = TrainConfig.defaults()
+                .epochs(a.integer("epochs", 1, 1))
+                .batchSize(a.integer("batch", 128, 1))
+                .learningRate(a.number("lr", 1e-3, 0, 10, true))
+                .schedule(call(() -> Schedule.named(a.choice("schedule", "constant",
+                        List.of("constant", "linear", "cosine", "polynomial", "one-cycle")))))
+                .seed(seed);
+        dev.slimkit.distill.DistillStep step = call(() -> Slim.distill(teacher).data(data)
+                .temperature(a.number("temperature", 4, 0, 1000, true))
+                .alpha(a.number("alpha", 0.7, 0, 1, false))
+                .config(config)
+                .control(a.flag("control"))
+                .measureLatency(!a.flag("no-latency")));
+        SlimModel source = null;
+        if (Architectures.NAMES.contains(studentArg)) {
+            double width = a.number("width", 1.0, 0, 64, true);
+            String name = as != null ? as : checkName(teacher.name() + "_student");
+            call(() -> step.student(studentArg).width(width).studentSeed(seed).name(name));
+        } else {
+            source = call(() -> session.model(studentArg));
+            if (a.has("width")) {
+                throw new UsageError("%distill: --width applies to a fresh student only; [" + studentArg
+                        + "] is a session model");
+            }
+            step.student(source);
+        }
+        call(step::validate);
+        if (source != null && as != null) {
+            step.student(source.copy(as)); // --as leaves the session's student as it is
+        }
+        SlimModel student = step.prepareStudent();
+        LiveTraining live = new LiveTraining(sink, student.history(), student.name() + " distillation", 1500);
+        List<LiveTraining> controlLive = new ArrayList<>();
+        step.listener(live).controlListener(control -> {
+            LiveTraining l = new LiveTraining(sink, control.history(), control.name() + " (scratch control)", 1500);
+            controlLive.add(l);
+            return l;
+        });
+        StepResult result = runWithLive(live, step);
+        controlLive.forEach(l -> l.finish(result.interrupted() ? "interrupted" : "done"));
+        session.putModel(student.name(), student);
+        if (step.controlModel() != null) {
+            session.putModel(student.name() + "_scratch", step.controlModel());
+        }
+        if (result.interrupted()) {
+            throw new UsageError("%distill: " + String.join("; ", result.notes()) + "; model [" + student.name()
+                    + "] keeps the steps trained so far");
+        }
+        Map<String, Double> m = result.metrics();
+        sink.display(Tables.comparison(result.comparison(), String.format(Locale.ROOT,
+                "distillation %s → %s — teacher/student agreement %.4f; %s", teacher.name(), student.name(),
+                m.get("agreement"), String.join("; ", result.notes()))));
+    }
+
+    private static StepResult runWithLive(LiveTraining live, dev.slimkit.distill.DistillStep step) {
+        live.start();
+        StepResult result = step.run();
+        live.finish(result.interrupted() ? "interrupted" : "done");
+        return result;
     }
 
     /** {@code %eval NAME --data D}: accuracy, per-class table, confusion heatmap. */

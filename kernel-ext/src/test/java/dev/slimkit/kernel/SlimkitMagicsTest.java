@@ -129,6 +129,29 @@ class SlimkitMagicsTest {
     }
 
     @Test
+    void distillMakesStudentAndControlAndRejectsBadSettings() {
+        setUpModel();
+        magics.train(args("m --data fm --batch 32"));
+        sink.clear();
+        assertError("%distill: --temperature must be in (0, 1000], got [0]",
+                () -> magics.distill(args("m --student mlp --data fm --temperature 0")));
+        assertError("%distill: --alpha must be in [0, 1], got [1.5]", () -> magics.distill(args("m --student mlp --data fm --alpha 1.5")));
+        assertError("no model named [nobody]; known: m; create it with %model nobody --arch cnn-small",
+                () -> magics.distill(args("nobody --student mlp --data fm")));
+        magics.model(args("ten --arch mlp --classes 10"));
+        assertError("student [ten] has 10 classes but teacher [m] has [4]; use a student with 4 classes",
+                () -> magics.distill(args("m --student ten --data fm")));
+        assertFalse(session.hasModel("m_student"));
+        sink.clear();
+        magics.distill(args("m --student mlp --width 0.25 --data fm --epochs 1 --batch 32 --control --no-latency --as small"));
+        assertTrue(session.hasModel("small") && session.hasModel("small_scratch"));
+        Table table = sink.of(Table.class).get(0);
+        assertEquals(3, table.rowCount());
+        assertTrue(table.name().contains("teacher/student agreement"), table.name());
+        assertEquals(2, sink.of(XYChart.class).size(), "live charts of the student and the control");
+    }
+
+    @Test
     void helpAndOverviewDisplayUsage() {
         magics.train(List.of("--help"));
         assertTrue(((Html) sink.values().get(0)).html().contains("--optimizer OPT"));

@@ -1,0 +1,118 @@
+package dev.slimkit.distill;
+
+import ai.djl.ndarray.NDArray;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.schedule.Schedule;
+import dev.slimkit.train.BatchLoss;
+import dev.slimkit.train.GradMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Hinton's knowledge-distillation loss:
+ *
+ * <pre>
+ * loss = α · T² · KL(softmax(teacher / T) ‖ softmax(student / T)) + (1 − α) · CE(labels, student)
+ * </pre>
+ *
+ * KL is averaged over the batch; T² keeps the soft term's gradients on the scale of the hard
+ * term's as T changes. α weighs the soft term (α = 0 is plain cross-entropy, α = 1 pure
+ * distillation). Both T and α may follow a {@link Schedule} over training progress. The teacher's
+ * logits are computed in {@link #beforeBatch}, outside the gradient tape, in inference mode.
+ */
+public final class DistillationLoss implements BatchLoss {
+
+    /** Names of the recorded loss parts. */
+    public static final String SOFT = "soft loss (T²·KL)";
+
+    public static final String HARD = "hard loss (CE)";
+
+    private final SlimModel teacher;
+    private final Schedule temperature;
+    private final Schedule alpha;
+    private final BatchLoss crossEntropy = BatchLoss.crossEntropy();
+    private NDArray teacherLogits;
+    private float currentT;
+    private float currentAlpha;
+    private final Map<String, Double> components = new LinkedHashMap<>();
+
+    /**
+     * @param teacher the frozen teacher (only read)
+     * @param temperature T over progress; every value must be &gt; 0
+     * @param alpha α over progress; every value must be in [0, 1]
+     */
+    public DistillationLoss(SlimModel teacher, Schedule temperature, Schedule alpha) {
+        this.teacher = teacher;
+        this.temperature = temperature;
+        this.alpha = alpha;
+        for (double p : new double[] {0, 0.5, 1}) {
+            checkTemperature(temperature.valueAt(p));
+            checkAlpha(alpha.valueAt(p));
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code t > 0} */
+    public static double checkTemperature(double t) {
+        if (!(t > 0) || Double.isInfinite(t)) {
+            throw new IllegalArgumentException("temperature must be > 0, got [" + t + "]; pass e.g. 4");
+        }
+        return t;
+    }
+
+    /** @throws IllegalArgumentException unless {@code a} is in [0, 1] */
+    public static double checkAlpha(double a) {
+        if (!(a >= 0 && a <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got [" + a + "]; pass e.g. 0.7");
+        }
+        return a;
+    }
+
+    @Override
+    public void beforeBatch(NDArray images, NDArray labels, double progress) {
+        currentT = (float) checkTemperature(temperature.valueAt(progress));
+        currentAlpha = (float) checkAlpha(alpha.valueAt(progress));
+        GradMode.disableOnThisThread();
+        NDArray onTeacher = images.getDevice().equals(teacher.device()) ? images : images.toDevice(teacher.device(), true);
+        // Inference mode (BN running statistics), no tape, detached: no gradient can reach the teacher.
+        teacherLogits = teacher.forward(onTeacher, false).toDevice(images.getDevice(), false).stopGradient();
+    }
+
+    @Override
+    public NDArray compute(NDArray logits, NDArray labels, NDArray images) {
+        if (teacherLogits == null) {
+            throw new IllegalStateException("beforeBatch must run before compute");
+        }
+        NDArray hard = crossEntropy.compute(logits, labels, images);
+        components.clear();
+        NDArray total;
+        if (currentAlpha == 0f) {
+            // Exactly cross-entropy: the soft term is not even built.
+            total = hard;
+        } else {
+            NDArray soft = softTerm(logits, teacherLogits, currentT);
+            total = mix(soft, hard, currentAlpha);
+            components.put(SOFT, (double) soft.getFloat());
+        }
+        components.put(HARD, (double) hard.getFloat());
+        teacherLogits = null;
+        return total;
+    }
+
+    @Override
+    public Map<String, Double> components() {
+        return Map.copyOf(components);
+    }
+
+    /** {@code α · soft + (1 − α) · hard}. */
+    static NDArray mix(NDArray soft, NDArray hard, float alpha) {
+        return soft.mul(alpha).add(hard.mul(1f - alpha));
+    }
+
+    /** {@code T² · KL(softmax(teacher/T) ‖ softmax(student/T))}, averaged over the batch. */
+    public static NDArray softTerm(NDArray studentLogits, NDArray teacherLogits, float t) {
+        NDArray logPs = studentLogits.div(t).logSoftmax(1);
+        NDArray logPt = teacherLogits.div(t).logSoftmax(1);
+        NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1}).mean();
+        return kl.mul(t * t);
+    }
+}
