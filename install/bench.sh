@@ -2,6 +2,8 @@
 # Benchmarks that print figures (never timed unit tests). Usage:
 #   install/bench.sh train [epochs]   cnn-small on Fashion-MNIST: slimkit vs Debian's PyTorch,
 #                                     same network, data, batch 128, Adam and thread count.
+#   install/bench.sh trim             per channel-trim ratio: MACs ratio and measured latency ratio
+#                                     at batch 1 and 32 (cnn-small and resnet20).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -26,5 +28,9 @@ case "$what" in
     echo "data load (70k images): slimkit $(get /tmp/slimkit-bench-java.txt load_seconds) s, pytorch $(get /tmp/slimkit-bench-torch.txt load_seconds) s"
     echo "peak RSS: slimkit $(get /tmp/slimkit-bench-java.txt peak_rss_mb) MiB, pytorch $(get /tmp/slimkit-bench-torch.txt peak_rss_mb) MiB"
     ;;
-  *) echo "unknown benchmark [$what]; choose train" >&2; exit 2 ;;
+  trim)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" dev.slimkit.bench.TrimBench
+    ;;
+  *) echo "unknown benchmark [$what]; choose train or trim" >&2; exit 2 ;;
 esac

@@ -31,6 +31,9 @@ startup = "\n".join([
     "import dev.slimkit.measure.*;",
     "import dev.slimkit.report.*;",
     "import dev.slimkit.io.*;",
+    "import dev.slimkit.distill.*;",
+    "import dev.slimkit.prune.*;",
+    "import dev.slimkit.trim.*;",
     "dev.slimkit.kernel.SlimkitExtension.install(getKernelInstance());",
 ])
 spec = {

@@ -62,10 +62,10 @@ def main():
             problem = f"missing outputs: {pngs} chart(s) image/png, {htmls} table(s) text/html"
         if problem:
             failed += 1
-            print(f"FAIL {path} ({seconds:.0f} s): {problem}")
+            print(f"FAIL {path} ({seconds:.0f} s): {problem}", flush=True)
         else:
             passed += 1
-            print(f"ok   {path} ({seconds:.0f} s, {pngs} charts, {htmls} HTML outputs)")
+            print(f"ok   {path} ({seconds:.0f} s, {pngs} charts, {htmls} HTML outputs)", flush=True)
     print(f"notebooks: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

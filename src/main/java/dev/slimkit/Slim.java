@@ -74,6 +74,22 @@ public final class Slim {
         return new dev.slimkit.distill.DistillStep(teacher);
     }
 
+    /**
+     * Starts a pruning step on {@code model}: set sparsity, scope, criterion, schedule and
+     * fine-tuning, then {@code run()}.
+     */
+    public static dev.slimkit.prune.PruneStep prune(SlimModel model) {
+        return new dev.slimkit.prune.PruneStep(model);
+    }
+
+    /**
+     * Starts a trimming step on {@code model} (left unchanged): set the channel ratio (or MACs
+     * target), rounding, blocks to drop and fine-tuning, then {@code run()}.
+     */
+    public static dev.slimkit.trim.TrimStep trim(SlimModel model) {
+        return new dev.slimkit.trim.TrimStep(model);
+    }
+
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
         return Evaluator.evaluate(model, data.test(), 256);

@@ -44,9 +44,10 @@ public record StepResult(
 
     public StepResult {
         comparison = List.copyOf(comparison);
-        metrics = Map.copyOf(metrics);
+        // ordered, as the step reported them
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
         epochs = List.copyOf(epochs);
-        recipe = Map.copyOf(recipe);
+        recipe = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(recipe));
         notes = List.copyOf(notes);
     }
 

@@ -230,7 +230,7 @@ public final class DistillStep {
     public StepResult run() {
         prepareStudent();
         String resultName = student.name();
-        SlimModel untrained = control ? student.copy(resultName + "-scratch") : null;
+        SlimModel untrained = control ? student.copy(resultName + "_scratch") : null;
         ModelStats before = ModelStats.of(student);
         long start = System.nanoTime();
         DistillationLoss loss = new DistillationLoss(teacher, temperature, alpha);

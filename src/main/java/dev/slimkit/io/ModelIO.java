@@ -44,13 +44,15 @@ public final class ModelIO {
     public static final int FORMAT_VERSION = 1;
 
     private static final byte[] PARAMS_MAGIC = "SLIMPRM1".getBytes(StandardCharsets.US_ASCII);
+    private static final int DENSE = 0;
+    private static final int SPARSE = 1;
     private static final Gson GSON =
             new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
 
     private ModelIO() {}
 
     /** The manifest stored in each artifact. */
-    record Manifest(int format, String name, Provenance provenance) {}
+    record Manifest(int format, String name, Provenance provenance, List<String> masked) {}
 
     /** The history as stored. */
     record StoredHistory(
@@ -77,7 +79,8 @@ public final class ModelIO {
             try (OutputStream out = Files.newOutputStream(tmp);
                     ZipOutputStream zip = new ZipOutputStream(out)) {
                 Manifest manifest =
-                        new Manifest(FORMAT_VERSION, model.name(), Provenance.current(model.seed(), notes));
+                        new Manifest(FORMAT_VERSION, model.name(), Provenance.current(model.seed(), notes),
+                                model.mask().map(m -> List.copyOf(m.paths())).orElse(List.of()));
                 put(zip, "manifest.json", GSON.toJson(manifest).getBytes(StandardCharsets.UTF_8));
                 put(zip, "spec.json", model.spec().toJson().getBytes(StandardCharsets.UTF_8));
                 put(zip, "params.bin", encodeParams(model.parameters()));
@@ -139,6 +142,9 @@ public final class ModelIO {
                             name == null ? manifest.name() : name, spec, manifest.provenance().seed());
             try {
                 assign(model, values, shapes, file);
+                if (manifest.masked() != null && !manifest.masked().isEmpty()) {
+                    model.setMask(dev.slimkit.model.WeightMask.fromZeros(model, new java.util.LinkedHashSet<>(manifest.masked())));
+                }
                 if (stored != null && stored.epochs() != null) {
                     History loaded = History.of(stored.epochs(), stored.steps() == null ? List.of() : stored.steps());
                     for (History.Epoch e : loaded.epochs()) {
@@ -206,10 +212,33 @@ public final class ModelIO {
                     out.writeLong(d);
                 }
                 float[] values = array.toFloatArray();
-                ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buffer.asFloatBuffer().put(values);
                 out.writeInt(values.length);
-                out.write(buffer.array());
+                int nonzero = 0;
+                for (float v : values) {
+                    if (v != 0f) {
+                        nonzero++;
+                    }
+                }
+                if (nonzero < values.length / 2) {
+                    // Sparse: a bitmap of non-zero positions, then the non-zero values.
+                    out.writeByte(SPARSE);
+                    out.writeInt(nonzero);
+                    byte[] bitmap = new byte[(values.length + 7) / 8];
+                    ByteBuffer kept = ByteBuffer.allocate(nonzero * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < values.length; i++) {
+                        if (values[i] != 0f) {
+                            bitmap[i >> 3] |= (byte) (1 << (i & 7));
+                            kept.putFloat(values[i]);
+                        }
+                    }
+                    out.write(bitmap);
+                    out.write(kept.array());
+                } else {
+                    out.writeByte(DENSE);
+                    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    buffer.asFloatBuffer().put(values);
+                    out.write(buffer.array());
+                }
             }
         }
         return bytes.toByteArray();
@@ -240,10 +269,33 @@ public final class ModelIO {
                 if (n < 0 || n != shape.size()) {
                     throw new IOException("model file [" + file + "] is corrupt: parameter [" + path + "] has " + n + " values for shape " + shape);
                 }
-                byte[] raw = new byte[n * 4];
-                in.readFully(raw);
                 float[] v = new float[n];
-                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                int encoding = in.readByte();
+                if (encoding == DENSE) {
+                    byte[] raw = new byte[n * 4];
+                    in.readFully(raw);
+                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                } else if (encoding == SPARSE) {
+                    int nonzero = in.readInt();
+                    if (nonzero < 0 || nonzero > n) {
+                        throw new IOException("model file [" + file + "] is corrupt: parameter [" + path + "] claims " + nonzero + " non-zeros of " + n);
+                    }
+                    byte[] bitmap = new byte[(n + 7) / 8];
+                    in.readFully(bitmap);
+                    byte[] raw = new byte[nonzero * 4];
+                    in.readFully(raw);
+                    ByteBuffer kept = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < n; j++) {
+                        if ((bitmap[j >> 3] & (1 << (j & 7))) != 0) {
+                            if (!kept.hasRemaining()) {
+                                throw new IOException("model file [" + file + "] is corrupt: parameter [" + path + "] has more positions than values");
+                            }
+                            v[j] = kept.getFloat();
+                        }
+                    }
+                } else {
+                    throw new IOException("model file [" + file + "] is corrupt: parameter [" + path + "] has encoding " + encoding);
+                }
                 values.put(path, v);
                 shapes.put(path, shape);
             }

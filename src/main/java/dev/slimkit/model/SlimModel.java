@@ -33,6 +33,7 @@ public final class SlimModel implements AutoCloseable {
     private final Model model;
     private final SequentialLayers root;
     private final History history;
+    private volatile WeightMask mask;
 
     private SlimModel(String name, ModelSpec spec, long seed, History history) {
         this.name = name;
@@ -85,6 +86,26 @@ public final class SlimModel implements AutoCloseable {
     /** The training history (all fit calls, appended). */
     public History history() {
         return history;
+    }
+
+    /** The pruning mask this model carries, if any (re-applied after every optimizer step). */
+    public java.util.Optional<WeightMask> mask() {
+        return java.util.Optional.ofNullable(mask);
+    }
+
+    /**
+     * Attaches a mask (replacing any earlier one) and applies it at once; null removes the mask
+     * (the weights keep their zeros but may move again in training).
+     */
+    public void setMask(WeightMask newMask) {
+        WeightMask old = this.mask;
+        this.mask = newMask;
+        if (old != null && old != newMask) {
+            old.close();
+        }
+        if (newMask != null) {
+            newMask.apply();
+        }
     }
 
     /** The underlying DJL model. */
@@ -145,6 +166,9 @@ public final class SlimModel implements AutoCloseable {
     public SlimModel copy(String newName) {
         SlimModel copy = new SlimModel(newName, spec, seed, history.copy());
         copy.copyWeightsFrom(this);
+        if (mask != null) {
+            copy.setMask(WeightMask.fromZeros(copy, mask.paths()));
+        }
         return copy;
     }
 

@@ -114,6 +114,63 @@ public final class Charts {
         return chart;
     }
 
+    /** Bars of sparsity per layer with weights, before and after a pruning step. */
+    public static CategoryChart layerSparsity(ModelStats before, ModelStats after, String title) {
+        List<String> names = new ArrayList<>();
+        List<Number> b = new ArrayList<>();
+        List<Number> a = new ArrayList<>();
+        for (int i = 0; i < after.layers().size(); i++) {
+            ModelStats.LayerStats la = after.layers().get(i);
+            if (la.params() == 0) {
+                continue;
+            }
+            ModelStats.LayerStats lb = before.layers().get(i);
+            names.add(la.path());
+            b.add(1 - (double) lb.nonzeroParams() / lb.params());
+            a.add(1 - (double) la.nonzeroParams() / la.params());
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("layer").yAxisTitle("sparsity").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.addSeries("before", names, b);
+        chart.addSeries("after", names, a);
+        return chart;
+    }
+
+    /** Bars of output width (channels or units) per conv and linear layer, before and after a trim. */
+    public static CategoryChart layerWidths(ModelStats before, ModelStats after, String title) {
+        java.util.Map<String, Number> b = widths(before);
+        java.util.Map<String, Number> a = widths(after);
+        List<String> names = new ArrayList<>(b.keySet());
+        List<Number> bv = new ArrayList<>();
+        List<Number> av = new ArrayList<>();
+        for (String n : names) {
+            bv.add(b.get(n));
+            av.add(a.getOrDefault(n, 0));
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("layer").yAxisTitle("output channels / units").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.addSeries("before", names, bv);
+        chart.addSeries("after", names, av);
+        return chart;
+    }
+
+    private static java.util.Map<String, Number> widths(ModelStats stats) {
+        java.util.Map<String, Number> out = new java.util.LinkedHashMap<>();
+        for (ModelStats.LayerStats l : stats.layers()) {
+            if (l.type().equals("Conv2d") || l.type().equals("Linear")) {
+                String shape = l.outputShape();
+                out.put(l.path(), Long.parseLong(shape.substring(1, shape.indexOf(',') > 0 ? shape.indexOf(',') : shape.length() - 1).strip()));
+            }
+        }
+        return out;
+    }
+
     /** The confusion matrix as a heatmap: true class (rows) against predicted class (columns). */
     public static HeatMapChart confusion(Evaluation evaluation, List<String> classNames, String title) {
         int n = evaluation.numClasses();
@@ -194,16 +251,23 @@ public final class Charts {
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** The history's named per-step series (e.g. distillation's soft and hard loss), on the loss axis. */
+    /**
+     * The history's named per-step series: loss terms (e.g. distillation's soft and hard loss) on
+     * the loss axis, fractions (names containing "sparsity") on the right axis with accuracy.
+     */
     private static void addExtraSeries(XYChart chart, History history) {
         for (var e : history.series().entrySet()) {
+            int axis = e.getKey().contains("sparsity") ? 1 : 0;
+            if (axis == 1) {
+                chart.setYAxisGroupTitle(1, "accuracy / sparsity");
+            }
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (History.Step s : e.getValue()) {
                 x.add((double) s.step());
                 y.add(s.loss());
             }
-            update(chart, e.getKey(), x, y, 0, false);
+            update(chart, e.getKey(), x, y, axis, axis == 1);
         }
     }
 

@@ -127,6 +127,74 @@ public final class Tables {
         change.append(b == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.3f×", (double) a / b));
     }
 
+    /** Per prunable layer: parameters and sparsity before and after (layers with weights only). */
+    public static Table layerSparsity(ModelStats before, ModelStats after, String title) {
+        StringColumn layer = StringColumn.create("layer");
+        LongColumn params = LongColumn.create("params");
+        DoubleColumn sb = DoubleColumn.create("sparsity before");
+        DoubleColumn sa = DoubleColumn.create("sparsity after");
+        LongColumn nonzero = LongColumn.create("non-zero after");
+        for (int i = 0; i < after.layers().size(); i++) {
+            ModelStats.LayerStats a = after.layers().get(i);
+            if (a.params() == 0) {
+                continue;
+            }
+            ModelStats.LayerStats b = before.layers().get(i);
+            layer.append(a.path());
+            params.append(a.params());
+            sb.append(round(1 - (double) b.nonzeroParams() / b.params()));
+            sa.append(round(1 - (double) a.nonzeroParams() / a.params()));
+            nonzero.append(a.nonzeroParams());
+        }
+        layer.append("total");
+        params.append(after.params());
+        sb.append(round(before.sparsity()));
+        sa.append(round(after.sparsity()));
+        nonzero.append(after.nonzeroParams());
+        return Table.create(title, layer, params, sb, sa, nonzero);
+    }
+
+    /** The channel groups of a trim, one per row: producer, width, what else shrinks with it. */
+    public static Table groups(List<dev.slimkit.trim.ChannelGroup> groups, String title) {
+        StringColumn producer = StringColumn.create("producer");
+        LongColumn width = LongColumn.create("channels");
+        StringColumn with = StringColumn.create("cut together with");
+        for (var g : groups) {
+            producer.append(g.producer() + ".out");
+            width.append(g.width());
+            List<String> parts = new java.util.ArrayList<>(g.norms());
+            g.consumers().forEach(c -> parts.add(c.toString()));
+            with.append(String.join(", ", parts));
+        }
+        return Table.create(title, producer, width, with);
+    }
+
+    /** Named figures, one per row. */
+    public static Table metrics(java.util.Map<String, Double> metrics, String title) {
+        StringColumn name = StringColumn.create("figure");
+        StringColumn value = StringColumn.create("value");
+        metrics.forEach((k, v) -> {
+            name.append(k);
+            value.append(v == Math.rint(v) && Math.abs(v) > 100 ? String.format(java.util.Locale.ROOT, "%,d", v.longValue())
+                    : String.format(java.util.Locale.ROOT, "%.4f", v));
+        });
+        return Table.create(title, name, value);
+    }
+
+    /** Accuracy per layer (rows) and sparsity level (columns), with the baseline in the title. */
+    public static Table sensitivity(double[] levels, double baseline, java.util.Map<String, double[]> accuracy, String title) {
+        Table t = Table.create(String.format(java.util.Locale.ROOT, "%s — baseline %.4f", title, baseline),
+                StringColumn.create("layer", accuracy.keySet()));
+        for (int i = 0; i < levels.length; i++) {
+            DoubleColumn c = DoubleColumn.create("sparsity " + levels[i]);
+            for (double[] acc : accuracy.values()) {
+                c.append(round(acc[i]));
+            }
+            t.addColumns(c);
+        }
+        return t;
+    }
+
     /** The table as an HTML {@code <table>} with its name as caption; values are escaped. */
     public static String toHtml(Table table) {
         StringBuilder html = new StringBuilder(256 + table.rowCount() * 96);

@@ -13,6 +13,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.data.ImageSplit;
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.model.WeightMask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -97,6 +98,7 @@ public final class FitLoop {
                             batchLoss = value.getFloat();
                         }
                         trainer.step();
+                        model.mask().ifPresent(WeightMask::apply); // pruned weights stay zero
                         batchCorrect = logits.argMax(1).toType(labels.getDataType(), false)
                                 .eq(labels).sum().getLong();
                     }

@@ -80,6 +80,44 @@ public final class SlimkitMagics {
             .flag("control", "also train the same student from scratch with the same budget and seed")
             .flag("no-latency", "skip the latency measurement in the comparison")
             .option("as", "NEW", "session name of the result (a session student is then copied, not changed)");
+    static final MagicArgs PRUNE = MagicArgs.of("prune",
+            "Zero the least important weights of NAME (unstructured magnitude pruning), keeping the mask through"
+                    + " fine-tuning and saving. Compression only on dense CPU kernels: use %trim for speed.")
+            .positional("NAME", "session model to prune")
+            .option("sparsity", "S", "fraction of the prunable weights to zero, in [0, 1) (default 0.5)")
+            .option("scope", "SCOPE", "global (one threshold over all layers) or layer (same sparsity per layer); default global")
+            .option("criterion", "C", "l1 or l2 magnitude (default l1)")
+            .option("schedule", "S", "oneshot or agp (gradual, Zhu & Gupta; needs --epochs); default oneshot")
+            .option("steps", "K", "pruning steps of agp (default 10)")
+            .option("epochs", "N", "fine-tuning epochs with the mask kept (default 0)")
+            .option("data", "D", "session data for fine-tuning and accuracy")
+            .option("exclude", "PATTERNS", "layers to leave dense: comma-separated globs, or first, last")
+            .option("lr", "X", "fine-tuning learning rate (default 0.001)")
+            .option("batch", "N", "fine-tuning batch size (default 128)")
+            .flag("no-latency", "skip the latency measurement")
+            .option("as", "NEW", "prune a copy under this session name, leaving NAME unchanged");
+    static final MagicArgs SENSITIVITY = MagicArgs.of("sensitivity",
+            "Prune one layer at a time at each level and chart accuracy against sparsity per layer.")
+            .positional("NAME", "session model (left unchanged)")
+            .option("data", "D", "session data (its test split is used)")
+            .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
+            .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
+    static final MagicArgs TRIM = MagicArgs.of("trim",
+            "Remove whole channels and/or residual blocks of NAME: a genuinely smaller, faster dense model. Every channel"
+                    + " cut is checked against the original with those channels zeroed (to 1e-4).")
+            .positional("NAME", "session model (left unchanged; the result is a new model)")
+            .option("channels", "R", "fraction of each group's channels to remove, in (0, 1)")
+            .option("macs", "R", "instead: remove channels until MACs are at most this fraction, in (0, 1)")
+            .option("criterion", "C", "channel importance: l1 (filter norm, Li et al.) or bn (|gamma|, Network Slimming); default l1")
+            .option("round", "N", "keep channel counts multiples of N (default 8)")
+            .option("blocks", "K", "also remove the K least important identity residual blocks")
+            .option("epochs", "N", "fine-tuning epochs after the cut (default 0)")
+            .option("data", "D", "session data for fine-tuning and accuracy")
+            .option("exclude", "PATTERNS", "layers to leave whole: comma-separated globs on layer paths")
+            .option("lr", "X", "fine-tuning learning rate (default 0.001)")
+            .option("batch", "N", "fine-tuning batch size (default 128)")
+            .flag("no-latency", "skip the latency measurement")
+            .option("as", "NEW", "session name of the trimmed model (default NAME_trimmed)");
     static final MagicArgs EVAL = MagicArgs.of("eval", "Evaluate model NAME on the test split of data D.")
             .positional("NAME", "session model")
             .option("data", "D", "session data (its test split is used)");
@@ -98,7 +136,7 @@ public final class SlimkitMagics {
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
-    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, DISTILL, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, DISTILL, PRUNE, SENSITIVITY, TRIM, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
 
     private final Session session;
     private final DisplaySink sink;
@@ -282,7 +320,7 @@ public final class SlimkitMagics {
             controlLive.add(l);
             return l;
         });
-        StepResult result = runWithLive(live, step);
+        StepResult result = runWithLive(live, step::run);
         controlLive.forEach(l -> l.finish(result.interrupted() ? "interrupted" : "done"));
         session.putModel(student.name(), student);
         if (step.controlModel() != null) {
@@ -298,11 +336,141 @@ public final class SlimkitMagics {
                 m.get("agreement"), String.join("; ", result.notes()))));
     }
 
-    private static StepResult runWithLive(LiveTraining live, dev.slimkit.distill.DistillStep step) {
+    private static StepResult runWithLive(LiveTraining live, java.util.function.Supplier<StepResult> step) {
         live.start();
-        StepResult result = step.run();
+        StepResult result = step.get();
         live.finish(result.interrupted() ? "interrupted" : "done");
         return result;
+    }
+
+    /** {@code %prune NAME --sparsity S ...}: per-layer sparsity, schedule, live fine-tuning, before/after. */
+    @LineMagic("prune")
+    public void prune(List<String> args) {
+        if (help(PRUNE, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = PRUNE.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
+        String as = a.has("as") ? checkName(a.string("as", null)) : null;
+        int epochs = a.integer("epochs", 0, 0);
+        dev.slimkit.prune.PruneStep step = call(() -> Slim.prune(model)
+                .sparsity(a.number("sparsity", 0.5, -1e9, 1e9, false))
+                .scope(a.choice("scope", "global", List.of("global", "layer")).equals("global")
+                        ? dev.slimkit.prune.MaskSelector.Scope.GLOBAL : dev.slimkit.prune.MaskSelector.Scope.LAYER)
+                .criterion(a.string("criterion", "l1"))
+                .mode(a.choice("schedule", "oneshot", List.of("oneshot", "agp")).equals("agp")
+                        ? dev.slimkit.prune.PruneStep.Mode.AGP : dev.slimkit.prune.PruneStep.Mode.ONESHOT)
+                .steps(a.integer("steps", 10, 1))
+                .epochs(epochs)
+                .data(data)
+                .exclude(a.string("exclude", null))
+                .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1)).learningRate(a.number("lr", 1e-3, 0, 10, true)))
+                .measureLatency(!a.flag("no-latency"))
+                .as(as)
+                .validate());
+        ModelStats before = ModelStats.of(model);
+        LiveTraining live = null;
+        if (epochs > 0) {
+            SlimModel target = step.prepare();
+            live = new LiveTraining(sink, target.history(), target.name() + " fine-tuning", 1500);
+            step.listener(live);
+        }
+        LiveTraining started = live;
+        StepResult result = started == null ? step.run() : runWithLive(started, step::run);
+        SlimModel pruned = step.model();
+        session.putModel(pruned.name(), pruned);
+        if (result.interrupted()) {
+            throw new UsageError("%prune: " + String.join("; ", result.notes()) + "; model [" + pruned.name()
+                    + "] keeps its mask and the steps trained so far");
+        }
+        sink.display(Tables.layerSparsity(before, result.after(), pruned.name() + ": sparsity per layer"));
+        sink.display(Charts.layerSparsity(before, result.after(), pruned.name() + ": sparsity per layer"));
+        List<double[]> log = step.scheduleLog();
+        java.util.Map<String, double[][]> schedule = new java.util.LinkedHashMap<>();
+        schedule.put("target sparsity", new double[][] {log.stream().mapToDouble(p -> p[0]).toArray(),
+                log.stream().mapToDouble(p -> p[1]).toArray()});
+        sink.display(Charts.lines(pruned.name() + ": sparsity schedule", "step", "sparsity", schedule));
+        sink.display(Tables.stepResult(result));
+        sink.display(Tables.metrics(result.metrics(), "pruning figures"));
+    }
+
+    /** {@code %sensitivity NAME --data D [--levels ...]}: accuracy vs sparsity per layer. */
+    @LineMagic("sensitivity")
+    public void sensitivity(List<String> args) {
+        if (help(SENSITIVITY, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = SENSITIVITY.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ImageData data = lookupData(a.required("data", "name the session data, e.g. --data fmnist"));
+        double[] levels = call(() -> dev.slimkit.prune.Sensitivity.parseLevels(a.string("levels", "0.1,0.3,0.5,0.7,0.9")));
+        dev.slimkit.prune.Sensitivity.Result r = call(() -> dev.slimkit.prune.Sensitivity.scan(
+                model, data.test(), levels, a.string("exclude", null)));
+        java.util.Map<String, double[][]> series = new java.util.LinkedHashMap<>();
+        r.accuracy().forEach((layer, acc) -> series.put(layer, new double[][] {levels, acc}));
+        sink.display(Charts.lines(model.name() + ": accuracy when one layer is pruned (baseline "
+                + String.format(Locale.ROOT, "%.4f", r.baseline()) + ")", "sparsity of that layer", "test accuracy", series));
+        sink.display(Tables.sensitivity(r.levels(), r.baseline(), r.accuracy(), model.name() + " sensitivity (test accuracy)"));
+    }
+
+    /** {@code %trim NAME --channels R ...}: groups, widths, before/after with measured speed-up. */
+    @LineMagic("trim")
+    public void trim(List<String> args) {
+        if (help(TRIM, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = TRIM.parse(args);
+        SlimModel model = lookupModel(a.positional("NAME"));
+        ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
+        String as = checkName(a.has("as") ? a.string("as", null) : model.name() + "_trimmed");
+        if (a.has("channels") && a.has("macs")) {
+            throw new UsageError("%trim: pass --channels or --macs, not both");
+        }
+        dev.slimkit.trim.TrimStep step = call(() -> {
+            var t = Slim.trim(model)
+                    .criterion(a.choice("criterion", "l1", List.of("l1", "bn")).equals("bn")
+                            ? dev.slimkit.trim.TrimStep.Criterion.BN : dev.slimkit.trim.TrimStep.Criterion.L1)
+                    .roundTo(a.integer("round", 8, 1))
+                    .blocks(a.integer("blocks", 0, 0))
+                    .epochs(a.integer("epochs", 0, 0))
+                    .data(data)
+                    .exclude(a.string("exclude", null))
+                    .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1)).learningRate(a.number("lr", 1e-3, 0, 10, true)))
+                    .measureLatency(!a.flag("no-latency"))
+                    .name(as);
+            if (a.has("channels")) {
+                t.channels(a.number("channels", 0.5, -1e9, 1e9, false));
+            }
+            if (a.has("macs")) {
+                t.macs(a.number("macs", 0.5, -1e9, 1e9, false));
+            }
+            return t.validate();
+        });
+        sink.display(Tables.groups(step.groups(), model.name() + ": channel groups (cut together)"));
+        ModelStats before = ModelStats.of(model);
+        SlimModel trimmed;
+        try {
+            trimmed = call(step::cut); // cut first, so that the live chart can follow the new model
+        } catch (IllegalStateException e) {
+            throw new UsageError("%trim: " + e.getMessage());
+        }
+        StepResult result;
+        if (a.integer("epochs", 0, 0) > 0) {
+            LiveTraining live = new LiveTraining(sink, trimmed.history(), as + " fine-tuning", 1500);
+            step.listener(live);
+            result = runWithLive(live, step::run);
+        } else {
+            result = step.run();
+        }
+        session.putModel(as, trimmed);
+        if (result.interrupted()) {
+            throw new UsageError("%trim: " + String.join("; ", result.notes()) + "; model [" + as
+                    + "] keeps its new widths and the steps trained so far");
+        }
+        sink.display(Charts.layerWidths(before, result.after(), model.name() + " → " + as + ": output width per layer"));
+        sink.display(Tables.stepResult(result));
+        sink.display(Tables.metrics(result.metrics(), "trimming figures"));
     }
 
     /** {@code %eval NAME --data D}: accuracy, per-class table, confusion heatmap. */

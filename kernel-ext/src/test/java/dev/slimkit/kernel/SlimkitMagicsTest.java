@@ -152,6 +152,56 @@ class SlimkitMagicsTest {
     }
 
     @Test
+    void pruneAndSensitivity() {
+        setUpModel();
+        magics.train(args("m --data fm --batch 32"));
+        assertError("%prune: --sparsity must be a number, got [abc]",
+                () -> magics.prune(args("m --sparsity abc")));
+        assertError("sparsity must be in [0, 1), got [1.0]; pass a fraction such as 0.8", () -> magics.prune(args("m --sparsity 1")));
+        assertError("unknown criterion [l7]; choose l1 or l2", () -> magics.prune(args("m --criterion l7")));
+        assertError("exclude pattern [zz*] matches no layer; layers: conv1, conv2, fc1, fc2 (or first, last)",
+                () -> magics.prune(args("m --exclude zz*")));
+        assertError("%prune: --scope must be one of global, layer, got [all]", () -> magics.prune(args("m --scope all")));
+        assertFalse(session.model("m").mask().isPresent(), "bad input changed nothing");
+        sink.clear();
+        magics.prune(args("m --sparsity 0.7 --schedule agp --steps 3 --epochs 1 --batch 32 --data fm --no-latency --as sparse"));
+        assertTrue(session.hasModel("sparse"));
+        assertTrue(session.model("sparse").mask().isPresent());
+        assertFalse(session.model("m").mask().isPresent(), "--as leaves the source dense");
+        Table perLayer = sink.of(Table.class).stream().filter(t -> t.name().contains("sparsity per layer")).findFirst().orElseThrow();
+        assertEquals(0.7, perLayer.doubleColumn("sparsity after").get(perLayer.rowCount() - 1), 0.05);
+        assertTrue(sink.of(Table.class).stream().anyMatch(t -> t.name().equals("pruning figures")));
+        assertTrue(sink.of(Html.class).stream().anyMatch(h -> h.html().contains("epoch 1/1")), "live progress followed the fine-tune");
+        sink.clear();
+        magics.sensitivity(args("m --data fm --levels 0.5,0.9"));
+        XYChart chart = sink.of(XYChart.class).get(0);
+        assertEquals(java.util.Set.of("conv1", "conv2", "fc1", "fc2"), chart.getSeriesMap().keySet());
+        assertError("cannot read level [x] in [0.5,x]; pass fractions such as 0.1,0.3,0.5",
+                () -> magics.sensitivity(args("m --data fm --levels 0.5,x")));
+    }
+
+    @Test
+    void trimShowsGroupsWidthsAndFigures() {
+        setUpModel();
+        assertError("channel ratio must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
+                () -> magics.trim(args("m --channels 1.5")));
+        assertError("%trim: pass --channels or --macs, not both", () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
+        assertError("nothing to trim; pass --channels R, --macs R or --blocks K", () -> magics.trim(args("m")));
+        assertError("exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1",
+                () -> magics.trim(args("m --channels 0.5 --exclude zz")));
+        assertFalse(session.hasModel("m_trimmed"));
+        sink.clear();
+        magics.trim(args("m --channels 0.5 --round 2 --epochs 1 --batch 32 --data fm --no-latency"));
+        SlimModel t = session.model("m_trimmed");
+        assertEquals(4, t.spec().layers().get(0).out(), "8 → 4 channels");
+        Table groups = sink.of(Table.class).get(0);
+        assertEquals(3, groups.rowCount());
+        assertTrue(sink.of(Table.class).stream().anyMatch(x -> x.name().equals("trimming figures")));
+        assertEquals(8, session.model("m").spec().layers().get(0).out(), "source unchanged");
+        assertTrue(sink.of(Html.class).stream().anyMatch(h -> h.html().contains("epoch 1/1")), "live progress followed the fine-tune");
+    }
+
+    @Test
     void helpAndOverviewDisplayUsage() {
         magics.train(List.of("--help"));
         assertTrue(((Html) sink.values().get(0)).html().contains("--optimizer OPT"));

@@ -1,0 +1,101 @@
+package dev.slimkit.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Binary masks over some of a model's parameters (1 = keep, 0 = pruned), applied in place. A
+ * model that carries a mask has it re-applied after every optimizer step by the fit loop, so
+ * pruned weights stay zero through fine-tuning; saving records which parameters are masked, and
+ * loading rebuilds the mask from their zeros.
+ */
+public final class WeightMask {
+
+    private final SlimModel model;
+    private final Map<String, NDArray> masks = new LinkedHashMap<>();
+
+    /**
+     * Builds a mask from keep-flags per parameter path (arrays of the parameter's size, in its
+     * element order). The mask arrays live on the model's manager.
+     *
+     * @throws IllegalArgumentException for an unknown path or a size that does not match
+     */
+    public WeightMask(SlimModel model, Map<String, boolean[]> keep) {
+        this.model = model;
+        Map<String, Parameter> params = model.parameters();
+        for (Map.Entry<String, boolean[]> e : keep.entrySet()) {
+            Parameter p = params.get(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("model [" + model.name() + "] has no parameter [" + e.getKey() + "]");
+            }
+            NDArray array = p.getArray();
+            if (array.size() != e.getValue().length) {
+                throw new IllegalArgumentException("mask for [" + e.getKey() + "] has " + e.getValue().length
+                        + " entries but the parameter has " + array.size());
+            }
+            float[] values = new float[e.getValue().length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = e.getValue()[i] ? 1f : 0f;
+            }
+            NDArray mask = model.manager().create(values, array.getShape());
+            masks.put(e.getKey(), mask);
+        }
+    }
+
+    /** A mask that keeps exactly the non-zero entries of {@code paths} (used after loading). */
+    public static WeightMask fromZeros(SlimModel model, Set<String> paths) {
+        Map<String, boolean[]> keep = new LinkedHashMap<>();
+        Map<String, Parameter> params = model.parameters();
+        for (String path : paths) {
+            Parameter p = params.get(path);
+            if (p == null) {
+                throw new IllegalArgumentException("model [" + model.name() + "] has no parameter [" + path + "]");
+            }
+            float[] values = p.getArray().toFloatArray();
+            boolean[] k = new boolean[values.length];
+            for (int i = 0; i < values.length; i++) {
+                k[i] = values[i] != 0f;
+            }
+            keep.put(path, k);
+        }
+        return new WeightMask(model, keep);
+    }
+
+    /** Zeroes the pruned entries, in place. */
+    public void apply() {
+        Map<String, Parameter> params = model.parameters();
+        for (Map.Entry<String, NDArray> e : masks.entrySet()) {
+            params.get(e.getKey()).getArray().muli(e.getValue());
+        }
+    }
+
+    /** The masked parameter paths, in order. */
+    public Set<String> paths() {
+        return Collections.unmodifiableSet(masks.keySet());
+    }
+
+    /** Entries pruned (mask 0) per masked parameter. */
+    public Map<String, Long> prunedCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : masks.entrySet()) {
+            long zeros = 0;
+            for (float v : e.getValue().toFloatArray()) {
+                if (v == 0f) {
+                    zeros++;
+                }
+            }
+            out.put(e.getKey(), zeros);
+        }
+        return out;
+    }
+
+    /** Frees the mask arrays. */
+    void close() {
+        masks.values().forEach(NDArray::close);
+        masks.clear();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.slimkit.prune;
+
+import ai.djl.nn.Parameter;
+import dev.slimkit.model.Layer;
+import dev.slimkit.model.ModelSpec;
+import dev.slimkit.model.SlimModel;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which parameters pruning may touch: the weights of convolution and linear layers (biases and
+ * batch-norm parameters are left alone), minus the layers an exclude list names. An exclude list
+ * is comma-separated glob patterns on layer paths ({@code conv1}, {@code fc*}, {@code s1b*}), plus
+ * the words {@code first} and {@code last} for the first and last weight layers.
+ */
+public final class Prunable {
+
+    private Prunable() {}
+
+    /** Paths of all conv and linear layers, in forward order. */
+    public static List<String> weightLayers(ModelSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (ModelSpec.LayerTrace t : spec.trace()) {
+            if (t.layer().kind() == Layer.Kind.CONV || t.layer().kind() == Layer.Kind.LINEAR) {
+                out.add(t.path());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The weight parameters to prune, by path ({@code layer.weight}), in forward order.
+     *
+     * @param exclude comma-separated patterns, or null / empty for none
+     * @throws IllegalArgumentException when a pattern matches no layer, naming it and the layers
+     */
+    public static Map<String, Parameter> weights(SlimModel model, String exclude) {
+        List<String> layers = weightLayers(model.spec());
+        Set<String> excluded = excluded(layers, exclude);
+        Map<String, Parameter> params = model.parameters();
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (String layer : layers) {
+            if (!excluded.contains(layer)) {
+                out.put(layer + ".weight", params.get(layer + ".weight"));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("exclude list [" + exclude + "] leaves no layer to prune; layers: "
+                    + String.join(", ", layers));
+        }
+        return out;
+    }
+
+    /** The layers an exclude list names. */
+    static Set<String> excluded(List<String> layers, String exclude) {
+        Set<String> out = new LinkedHashSet<>();
+        if (exclude == null || exclude.isBlank()) {
+            return out;
+        }
+        for (String raw : exclude.split(",")) {
+            String pattern = raw.strip();
+            List<String> hits = new ArrayList<>();
+            if (pattern.equals("first")) {
+                hits.add(layers.get(0));
+            } else if (pattern.equals("last")) {
+                hits.add(layers.get(layers.size() - 1));
+            } else {
+                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace('.', '/'));
+                for (String layer : layers) {
+                    if (matcher.matches(Path.of(layer.replace('.', '/')))) {
+                        hits.add(layer);
+                    }
+                }
+            }
+            if (hits.isEmpty()) {
+                throw new IllegalArgumentException("exclude pattern [" + pattern + "] matches no layer; layers: "
+                        + String.join(", ", layers) + " (or first, last)");
+            }
+            out.addAll(hits);
+        }
+        return out;
+    }
+}

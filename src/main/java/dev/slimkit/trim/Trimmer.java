@@ -1,0 +1,169 @@
+package dev.slimkit.trim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.slimkit.model.Layer;
+import dev.slimkit.model.ModelSpec;
+import dev.slimkit.model.SlimModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * Rebuild-and-copy surgery on spec-built models: a narrower spec (fewer channels per group, or
+ * fewer residual blocks) is built as a fresh dense model, and the kept slices of every weight,
+ * bias and batch-norm statistic are copied into it. Nothing is masked: the result is simply a
+ * smaller network.
+ */
+public final class Trimmer {
+
+    private Trimmer() {}
+
+    /**
+     * A copy of {@code model} in which each group's producer keeps only the channels listed for it
+     * (sorted, distinct, at least one).
+     *
+     * @param keep kept channel indices by producer path; groups not listed keep everything
+     */
+    public static SlimModel trimChannels(SlimModel model, List<ChannelGroup> groups, Map<String, int[]> keep, String name) {
+        Map<String, int[]> outKeep = new HashMap<>();
+        Map<String, int[]> inKeep = new HashMap<>();
+        Map<String, int[]> normKeep = new HashMap<>();
+        for (ChannelGroup g : groups) {
+            int[] k = keep.get(g.producer());
+            if (k == null) {
+                continue;
+            }
+            if (k.length < 1) {
+                throw new IllegalArgumentException("trimming would empty layer [" + g.producer() + "]; keep at least one channel");
+            }
+            outKeep.put(g.producer(), k);
+            g.norms().forEach(n -> normKeep.put(n, k));
+            for (ChannelGroup.Consumer c : g.consumers()) {
+                int[] features = new int[k.length * c.positions()];
+                for (int i = 0; i < k.length; i++) {
+                    for (int p = 0; p < c.positions(); p++) {
+                        features[i * c.positions() + p] = k[i] * c.positions() + p;
+                    }
+                }
+                inKeep.put(c.path(), features);
+            }
+        }
+        ModelSpec spec = model.spec().withLayers(mapLayers(model.spec().layers(), "", (path, layer) ->
+                outKeep.containsKey(path) ? layer.withOut(outKeep.get(path).length) : layer));
+        SlimModel trimmed = SlimModel.create(name, spec, model.seed());
+        Map<String, Parameter> src = model.parameters();
+        for (Map.Entry<String, Parameter> e : trimmed.parameters().entrySet()) {
+            String path = e.getKey();
+            String layer = path.substring(0, path.lastIndexOf('.'));
+            String kind = path.substring(path.lastIndexOf('.') + 1);
+            NDArray from = src.get(path).getArray();
+            int[] rows = normKeep.containsKey(layer) ? normKeep.get(layer) : outKeep.get(layer);
+            int[] cols = kind.equals("weight") ? inKeep.get(layer) : null;
+            float[] values = slice(from.toFloatArray(), from.getShape(), rows, cols);
+            e.getValue().getArray().set(values);
+        }
+        return trimmed;
+    }
+
+    /** A copy of {@code model} without the named residual blocks (identity-shortcut blocks only). */
+    public static SlimModel dropBlocks(SlimModel model, Set<String> blocks, String name) {
+        List<Layer> kept = new ArrayList<>();
+        for (Layer l : model.spec().layers()) {
+            if (!blocks.contains(l.name())) {
+                kept.add(l);
+            }
+        }
+        SlimModel out = SlimModel.create(name, model.spec().withLayers(kept), model.seed());
+        Map<String, Parameter> src = model.parameters();
+        for (Map.Entry<String, Parameter> e : out.parameters().entrySet()) {
+            e.getValue().getArray().set(src.get(e.getKey()).getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    /**
+     * A copy of {@code model} (same shape) with the channels not listed in {@code keep} zeroed:
+     * producer rows and biases, and batch-norm scale and shift. The trimmed model must compute the
+     * same function as this one.
+     */
+    public static SlimModel zeroRemoved(SlimModel model, List<ChannelGroup> groups, Map<String, int[]> keep) {
+        SlimModel copy = model.copy(model.name() + "-zeroed");
+        Map<String, Parameter> params = copy.parameters();
+        for (ChannelGroup g : groups) {
+            int[] k = keep.get(g.producer());
+            if (k == null) {
+                continue;
+            }
+            boolean[] kept = new boolean[g.width()];
+            for (int c : k) {
+                kept[c] = true;
+            }
+            List<String> rowsToZero = new ArrayList<>(List.of(g.producer() + ".weight", g.producer() + ".bias"));
+            g.norms().forEach(n -> rowsToZero.addAll(List.of(n + ".gamma", n + ".beta")));
+            for (String path : rowsToZero) {
+                Parameter p = params.get(path);
+                if (p == null) {
+                    continue;
+                }
+                float[] v = p.getArray().toFloatArray();
+                int rowSize = v.length / g.width();
+                for (int c = 0; c < g.width(); c++) {
+                    if (!kept[c]) {
+                        java.util.Arrays.fill(v, c * rowSize, (c + 1) * rowSize, 0f);
+                    }
+                }
+                p.getArray().set(v);
+            }
+        }
+        return copy;
+    }
+
+    /** Applies {@code f(path, layer)} to every layer, residual bodies and shortcuts included. */
+    static List<Layer> mapLayers(List<Layer> layers, String prefix, BiFunction<String, Layer, Layer> f) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : layers) {
+            String path = prefix.isEmpty() ? l.name() : prefix + "." + l.name();
+            Layer mapped = f.apply(path, l);
+            if (mapped.kind() == Layer.Kind.RESIDUAL) {
+                mapped = mapped.withPaths(mapLayers(mapped.body(), path, f), mapLayers(mapped.shortcut(), path, f));
+            }
+            out.add(mapped);
+        }
+        return out;
+    }
+
+    /** values[rows, cols, rest] of a row-major array of {@code shape}; null keeps the axis whole. */
+    static float[] slice(float[] values, Shape shape, int[] rows, int[] cols) {
+        long[] dims = shape.getShape();
+        int d0 = (int) dims[0];
+        int d1 = dims.length > 1 ? (int) dims[1] : 1;
+        int rest = 1;
+        for (int i = 2; i < dims.length; i++) {
+            rest *= (int) dims[i];
+        }
+        int[] r = rows != null ? rows : range(d0);
+        int[] c = cols != null ? cols : range(d1);
+        float[] out = new float[r.length * c.length * rest];
+        int k = 0;
+        for (int i : r) {
+            for (int j : c) {
+                System.arraycopy(values, (i * d1 + j) * rest, out, k, rest);
+                k += rest;
+            }
+        }
+        return out;
+    }
+
+    private static int[] range(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+}
