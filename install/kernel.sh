@@ -34,6 +34,7 @@ startup = "\n".join([
     "import dev.slimkit.distill.*;",
     "import dev.slimkit.prune.*;",
     "import dev.slimkit.trim.*;",
+    "import dev.slimkit.transfer.*;",
     "dev.slimkit.kernel.SlimkitExtension.install(getKernelInstance());",
 ])
 spec = {

@@ -90,6 +90,14 @@ public final class Slim {
         return new dev.slimkit.trim.TrimStep(model);
     }
 
+    /**
+     * Starts a transfer-learning step from a trained {@code base}: set the target data, freeze
+     * mode and epochs, then {@code run()}.
+     */
+    public static dev.slimkit.transfer.TransferStep transfer(SlimModel base) {
+        return new dev.slimkit.transfer.TransferStep(base);
+    }
+
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
         return Evaluator.evaluate(model, data.test(), 256);

@@ -32,6 +32,7 @@ public final class SequentialLayers extends AbstractBlock {
     public static final float BN_MOMENTUM = 0.9f;
 
     private final Map<String, Block> layers = new LinkedHashMap<>();
+    private volatile java.util.Set<String> inferenceOnly = java.util.Set.of();
 
     /** Builds the blocks of {@code specLayers}, children of this block, in order. */
     public SequentialLayers(List<Layer> specLayers) {
@@ -40,6 +41,19 @@ public final class SequentialLayers extends AbstractBlock {
             Block block = create(layer);
             layers.put(layer.name(), addChildBlock(layer.name(), block));
         }
+    }
+
+    /**
+     * Layers (by name) that always run in inference mode, even in a training forward pass: a
+     * frozen backbone must not move its batch-norm statistics.
+     */
+    public void setInferenceOnly(java.util.Set<String> names) {
+        inferenceOnly = java.util.Set.copyOf(names);
+    }
+
+    /** The layers that always run in inference mode. */
+    public java.util.Set<String> inferenceOnly() {
+        return inferenceOnly;
     }
 
     /** The child blocks by spec layer name, in order. */
@@ -54,8 +68,10 @@ public final class SequentialLayers extends AbstractBlock {
             boolean training,
             PairList<String, Object> params) {
         NDList current = inputs;
-        for (Block block : layers.values()) {
-            current = block.forward(parameterStore, current, training, params);
+        java.util.Set<String> fixed = inferenceOnly;
+        for (Map.Entry<String, Block> e : layers.entrySet()) {
+            boolean train = training && !fixed.contains(e.getKey());
+            current = e.getValue().forward(parameterStore, current, train, params);
         }
         return current;
     }

@@ -34,6 +34,7 @@ public final class SlimModel implements AutoCloseable {
     private final SequentialLayers root;
     private final History history;
     private volatile WeightMask mask;
+    private final java.util.Map<String, Double> lrMultipliers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SlimModel(String name, ModelSpec spec, long seed, History history) {
         this.name = name;
@@ -106,6 +107,56 @@ public final class SlimModel implements AutoCloseable {
         if (newMask != null) {
             newMask.apply();
         }
+    }
+
+    /**
+     * Freezes the top-level layers named in {@code names} and unfreezes all others: frozen layers
+     * get no gradient, take no optimizer step (so no weight decay either) and run in inference
+     * mode, so their batch-norm statistics stay put. Running statistics are never made trainable.
+     *
+     * @throws IllegalArgumentException for a name that is not a top-level layer
+     */
+    public void freezeLayers(java.util.Set<String> names) {
+        for (String n : names) {
+            if (!root.layers().containsKey(n)) {
+                throw new IllegalArgumentException("model [" + name + "] has no top-level layer [" + n + "]; layers: "
+                        + String.join(", ", root.layers().keySet()));
+            }
+        }
+        for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
+            String top = e.getKey().substring(0, e.getKey().indexOf('.'));
+            if (ModelStats.isLearnable(e.getValue())) {
+                e.getValue().freeze(names.contains(top));
+            }
+        }
+        root.setInferenceOnly(names);
+    }
+
+    /** The top-level layers currently frozen. */
+    public java.util.Set<String> frozenLayers() {
+        return root.inferenceOnly();
+    }
+
+    /**
+     * Scales the learning rate of the parameters of the named top-level layers by {@code factor}
+     * (discriminative learning rates); 1 restores the base rate. Read by the fit loop each step.
+     */
+    public void setLearningRateMultiplier(java.util.Set<String> layerNames, double factor) {
+        for (Map.Entry<String, Parameter> e : parameters().entrySet()) {
+            String top = e.getKey().substring(0, e.getKey().indexOf('.'));
+            if (layerNames.contains(top)) {
+                if (factor == 1.0) {
+                    lrMultipliers.remove(e.getValue().getId());
+                } else {
+                    lrMultipliers.put(e.getValue().getId(), factor);
+                }
+            }
+        }
+    }
+
+    /** The learning-rate multiplier of a parameter, by its DJL id (1 unless set). */
+    public double learningRateMultiplier(String parameterId) {
+        return lrMultipliers.getOrDefault(parameterId, 1.0);
     }
 
     /** The underlying DJL model. */

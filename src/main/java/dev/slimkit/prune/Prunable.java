@@ -2,14 +2,11 @@ package dev.slimkit.prune;
 
 import ai.djl.nn.Parameter;
 import dev.slimkit.model.Layer;
+import dev.slimkit.model.LayerPatterns;
 import dev.slimkit.model.ModelSpec;
 import dev.slimkit.model.SlimModel;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +40,7 @@ public final class Prunable {
      */
     public static Map<String, Parameter> weights(SlimModel model, String exclude) {
         List<String> layers = weightLayers(model.spec());
-        Set<String> excluded = excluded(layers, exclude);
+        Set<String> excluded = LayerPatterns.select(layers, exclude, "layer");
         Map<String, Parameter> params = model.parameters();
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (String layer : layers) {
@@ -54,36 +51,6 @@ public final class Prunable {
         if (out.isEmpty()) {
             throw new IllegalArgumentException("exclude list [" + exclude + "] leaves no layer to prune; layers: "
                     + String.join(", ", layers));
-        }
-        return out;
-    }
-
-    /** The layers an exclude list names. */
-    static Set<String> excluded(List<String> layers, String exclude) {
-        Set<String> out = new LinkedHashSet<>();
-        if (exclude == null || exclude.isBlank()) {
-            return out;
-        }
-        for (String raw : exclude.split(",")) {
-            String pattern = raw.strip();
-            List<String> hits = new ArrayList<>();
-            if (pattern.equals("first")) {
-                hits.add(layers.get(0));
-            } else if (pattern.equals("last")) {
-                hits.add(layers.get(layers.size() - 1));
-            } else {
-                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace('.', '/'));
-                for (String layer : layers) {
-                    if (matcher.matches(Path.of(layer.replace('.', '/')))) {
-                        hits.add(layer);
-                    }
-                }
-            }
-            if (hits.isEmpty()) {
-                throw new IllegalArgumentException("exclude pattern [" + pattern + "] matches no layer; layers: "
-                        + String.join(", ", layers) + " (or first, last)");
-            }
-            out.addAll(hits);
         }
         return out;
     }

@@ -53,7 +53,7 @@ public final class FitLoop {
         History history = model.history();
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
-        LearningRate rate = new LearningRate((float) config.learningRate());
+        LearningRate rate = new LearningRate((float) config.learningRate(), model);
         DefaultTrainingConfig djlConfig =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(optimizer(config, rate))
@@ -178,14 +178,22 @@ public final class FitLoop {
     /** A tracker whose value the loop sets before each step from the schedule. */
     private static final class LearningRate implements Tracker {
         volatile float value;
+        private final SlimModel model;
 
-        LearningRate(float value) {
+        LearningRate(float value, SlimModel model) {
             this.value = value;
+            this.model = model;
         }
 
         @Override
         public float getNewValue(int numUpdate) {
             return value;
+        }
+
+        /** Per parameter: the scheduled rate times the model's multiplier for it (discriminative LR). */
+        @Override
+        public float getNewValue(String parameterId, int numUpdate) {
+            return (float) (value * model.learningRateMultiplier(parameterId));
         }
     }
 }

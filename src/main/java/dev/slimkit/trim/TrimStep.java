@@ -6,6 +6,7 @@ import dev.slimkit.StepResult;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.measure.Latency;
 import dev.slimkit.model.Layer;
+import dev.slimkit.model.LayerPatterns;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluation;
@@ -16,9 +17,6 @@ import dev.slimkit.train.FitResult;
 import dev.slimkit.train.GradMode;
 import dev.slimkit.train.History;
 import dev.slimkit.train.TrainConfig;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -175,7 +173,8 @@ public final class TrimStep {
     /** The groups this step may cut (after exclusions). */
     public List<ChannelGroup> groups() {
         List<ChannelGroup> all = Groups.of(source.spec());
-        Set<String> excluded = excluded(all, exclude);
+        Set<String> excluded = LayerPatterns.select(all.stream().map(ChannelGroup::producer).toList(), exclude,
+                "trimmable layer");
         return all.stream().filter(g -> !excluded.contains(g.producer())).toList();
     }
 
@@ -423,24 +422,5 @@ public final class TrimStep {
             NDArray yb = b.forward(x.toDevice(b.device(), true), false).toDevice(ya.getDevice(), false);
             return ya.sub(yb).abs().max().getFloat();
         }
-    }
-
-    private static Set<String> excluded(List<ChannelGroup> groups, String exclude) {
-        Set<String> out = new LinkedHashSet<>();
-        if (exclude == null || exclude.isBlank()) {
-            return out;
-        }
-        List<String> producers = groups.stream().map(ChannelGroup::producer).toList();
-        for (String raw : exclude.split(",")) {
-            String pattern = raw.strip();
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern.replace('.', '/'));
-            List<String> hits = producers.stream().filter(p -> matcher.matches(Path.of(p.replace('.', '/')))).toList();
-            if (hits.isEmpty()) {
-                throw new IllegalArgumentException("exclude pattern [" + pattern + "] matches no trimmable layer; layers: "
-                        + String.join(", ", producers));
-            }
-            out.addAll(hits);
-        }
-        return out;
     }
 }

@@ -62,6 +62,20 @@ public final class SlimkitMagics {
             .option("schedule", "S", "learning-rate schedule: constant, linear, cosine, polynomial, one-cycle (default constant)")
             .option("weight-decay", "X", "L2 weight decay (default 0)")
             .option("seed", "S", "seed of the shuffling (default 0)");
+    static final MagicArgs TRANSFER = MagicArgs.of("transfer",
+            "Fine-tune trained model NAME on new data: new head for the data's classes, backbone frozen (weights,"
+                    + " optimizer steps and batch-norm statistics), optionally unfrozen later at a lower learning rate.")
+            .positional("NAME", "trained session model (the base)")
+            .option("data", "D", "session data of the target task")
+            .option("classes", "N", "expected class count of the target (checked against the data)")
+            .option("freeze", "MODE", "backbone (all but the head, default), none, or K (the first K layers)")
+            .option("epochs", "N", "epochs (default 1)")
+            .option("unfreeze-after", "K", "unfreeze everything after K epochs")
+            .option("lr", "X", "learning rate (default 0.001)")
+            .option("backbone-lr-mult", "F", "learning-rate factor of the backbone once unfrozen (default 0.1)")
+            .option("batch", "N", "batch size (default 128)")
+            .option("seed", "S", "seed of the shuffling (default 0)")
+            .option("as", "NEW", "tune a copy under this name, leaving NAME unchanged");
     static final MagicArgs DISTILL = MagicArgs.of("distill",
             "Distil TEACHER into a smaller student (Hinton KD): loss = alpha·T²·KL(softmax(teacher/T) ‖ softmax(student/T))"
                     + " + (1 − alpha)·CE(labels, student). The teacher runs in inference mode and never changes.")
@@ -136,7 +150,7 @@ public final class SlimkitMagics {
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
-    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, DISTILL, PRUNE, SENSITIVITY, TRIM, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM, EVAL, SUMMARY, COMPARE, SAVE, LOAD);
 
     private final Session session;
     private final DisplaySink sink;
@@ -268,6 +282,51 @@ public final class SlimkitMagics {
                     + " batches; model [" + model.name() + "] keeps the steps trained so far and its history");
         }
         sink.display(Tables.stepResult(result));
+    }
+
+    /** {@code %transfer NAME --data D ...}: frozen/trainable table, live chart, before/after. */
+    @LineMagic("transfer")
+    public void transfer(List<String> args) {
+        if (help(TRANSFER, args)) {
+            return;
+        }
+        MagicArgs.Parsed a = TRANSFER.parse(args);
+        SlimModel base = lookupModel(a.positional("NAME"));
+        ImageData data = lookupData(a.required("data", "name the target task's session data, e.g. --data target"));
+        if (a.has("classes")) {
+            int classes = a.integer("classes", 0, 2);
+            if (classes != data.numClasses()) {
+                throw new UsageError("%transfer: --classes " + classes + " does not match data [" + a.string("data", "")
+                        + "], which has " + data.numClasses() + " classes; filter the data with %data --classes or drop --classes");
+            }
+        }
+        String as = a.has("as") ? checkName(a.string("as", null)) : null;
+        dev.slimkit.transfer.TransferStep step = call(() -> {
+            var t = Slim.transfer(base).to(data)
+                    .freeze(a.string("freeze", "backbone"))
+                    .epochs(a.integer("epochs", 1, -1_000_000))
+                    .backboneLrMultiplier(a.number("backbone-lr-mult", 0.1, -1e9, 1e9, false))
+                    .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1))
+                            .learningRate(a.number("lr", 1e-3, 0, 10, true)).seed(a.integer("seed", 0, 0)))
+                    .as(as);
+            if (a.has("unfreeze-after")) {
+                t.unfreezeAfter(a.integer("unfreeze-after", 1, -1_000_000));
+            }
+            return t.validate();
+        });
+        ModelStats frozen = step.freezeNow();
+        SlimModel tuned = step.model();
+        sink.display(Tables.summary(frozen, tuned.name() + ": trainable and frozen layers"));
+        LiveTraining live = new LiveTraining(sink, tuned.history(), tuned.name() + " transfer", 1500);
+        step.listener(live);
+        StepResult result = runWithLive(live, step::run);
+        session.putModel(tuned.name(), tuned);
+        if (result.interrupted()) {
+            throw new UsageError("%transfer: " + String.join("; ", result.notes()) + "; model [" + tuned.name()
+                    + "] keeps the steps trained so far");
+        }
+        sink.display(Tables.stepResult(result));
+        sink.display(Tables.metrics(result.metrics(), "transfer figures"));
     }
 
     /** {@code %distill TEACHER --student ARCH|NAME --data D ...}: live charts, then the comparison. */

@@ -187,7 +187,7 @@ class SlimkitMagicsTest {
                 () -> magics.trim(args("m --channels 1.5")));
         assertError("%trim: pass --channels or --macs, not both", () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
         assertError("nothing to trim; pass --channels R, --macs R or --blocks K", () -> magics.trim(args("m")));
-        assertError("exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1",
+        assertError("exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
                 () -> magics.trim(args("m --channels 0.5 --exclude zz")));
         assertFalse(session.hasModel("m_trimmed"));
         sink.clear();
@@ -199,6 +199,27 @@ class SlimkitMagicsTest {
         assertTrue(sink.of(Table.class).stream().anyMatch(x -> x.name().equals("trimming figures")));
         assertEquals(8, session.model("m").spec().layers().get(0).out(), "source unchanged");
         assertTrue(sink.of(Html.class).stream().anyMatch(h -> h.html().contains("epoch 1/1")), "live progress followed the fine-tune");
+    }
+
+    @Test
+    void transferShowsFrozenTableAndReplacesHead() {
+        setUpModel();
+        magics.train(args("m --data fm --batch 32"));
+        magics.data(args("two --source synthetic --limit 128 --test-limit 32 --classes 5,6"));
+        assertError("%transfer: --classes 3 does not match data [two], which has 2 classes; filter the data with"
+                + " %data --classes or drop --classes", () -> magics.transfer(args("m --data two --classes 3")));
+        assertError("unknown freeze mode [most]; choose backbone, none, or a number of first layers such as 3",
+                () -> magics.transfer(args("m --data two --freeze most")));
+        assertError("epochs must be >= 1, got [-2]; pass e.g. 3", () -> magics.transfer(args("m --data two --epochs -2")));
+        sink.clear();
+        magics.transfer(args("m --data two --epochs 2 --unfreeze-after 1 --batch 32 --as t2"));
+        assertEquals(2, session.model("t2").spec().classes());
+        assertEquals(4, session.model("m").spec().classes(), "--as leaves the base unchanged");
+        Table frozen = sink.of(Table.class).get(0);
+        assertTrue(frozen.name().contains("trainable and frozen"));
+        assertEquals("no", frozen.stringColumn("trainable").get(0), "conv1 frozen");
+        assertEquals("yes", frozen.stringColumn("trainable").get(frozen.rowCount() - 2), "head trainable");
+        assertTrue(sink.of(Table.class).stream().anyMatch(t -> t.name().equals("transfer figures")));
     }
 
     @Test

@@ -1,0 +1,138 @@
+package dev.slimkit.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.nn.Parameter;
+import dev.slimkit.Slim;
+import dev.slimkit.StepResult;
+import dev.slimkit.data.Datasets;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.train.FitListener;
+import dev.slimkit.train.FitLoop;
+import dev.slimkit.train.History;
+import dev.slimkit.train.TrainConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TransferTest {
+
+    private static final ImageData SOURCE = Datasets.synthetic(6, 192, 48, 3);
+    private static final ImageData TARGET = SOURCE.classes(3, 4, 5); // the same kind of images, a new label set
+
+    private static SlimModel trainedBase() {
+        SlimModel base = SlimModel.create("cnn-small", 6, 0.25, 1);
+        FitLoop.fit(base, SOURCE, TrainConfig.defaults().batchSize(32), List.of());
+        return base;
+    }
+
+    private static Map<String, float[]> snapshot(SlimModel m) {
+        Map<String, float[]> out = new HashMap<>();
+        m.parameters().forEach((k, p) -> out.put(k, p.getArray().toFloatArray()));
+        return out;
+    }
+
+    @Test
+    void frozenBackboneIsBitIdenticalIncludingBatchNormStatistics() {
+        try (SlimModel base = trainedBase()) {
+            TransferStep step = Slim.transfer(base).to(TARGET).freeze("backbone")
+                    .config(TrainConfig.defaults().batchSize(16).learningRate(0.01).weightDecay(0.01)).epochs(3).as("tuned");
+            ModelStats frozen = step.freezeNow();
+            SlimModel tuned = step.model();
+            // head-only trainable: fc2 with 32·0.25 = 32 inputs → 3 classes: 32·3 + 3
+            int fcIn = base.spec().layers().get(9).out();
+            assertEquals((long) fcIn * 3 + 3, frozen.trainableParams());
+            assertEquals(frozen.params() - frozen.trainableParams(), frozen.frozenParams());
+            Map<String, float[]> before = snapshot(tuned);
+            StepResult r = step.run();
+            Map<String, float[]> after = snapshot(tuned);
+            for (String key : before.keySet()) {
+                if (key.startsWith("fc2.")) {
+                    assertFalse(java.util.Arrays.equals(before.get(key), after.get(key)), "head trained: " + key);
+                } else {
+                    assertArrayEquals(before.get(key), after.get(key), 0f, "frozen (incl. BN running stats): " + key);
+                }
+            }
+            assertEquals(new ai.djl.ndarray.types.Shape(3, fcIn), tuned.parameters().get("fc2.weight").getArray().getShape());
+            assertTrue(r.accuracy() > 0.6, "accuracy " + r.accuracy());
+            assertTrue(tuned.frozenLayers().isEmpty(), "the freeze holds for the step only");
+            // --as left the base untouched
+            assertEquals(6, base.spec().classes());
+        }
+    }
+
+    @Test
+    void unfreezeAfterSwitchesAtTheRightEpoch() {
+        try (SlimModel base = trainedBase()) {
+            Map<Integer, Long> trainableAt = new HashMap<>();
+            TransferStep step = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(1).batchSize(32).as("t");
+            SlimModel tuned = step.prepare();
+            step.listener(new FitListener() {
+                @Override
+                public void onEpoch(History.Epoch e, History h) {
+                    trainableAt.put(e.epoch(), ModelStats.of(tuned).trainableParams()); // a new head starts a new history
+                }
+            });
+            step.run();
+            long all = ModelStats.of(tuned).params();
+            assertTrue(trainableAt.get(1) < all, "epoch 1 frozen");
+            assertEquals(all, trainableAt.get(2));
+            assertEquals(all, trainableAt.get(3));
+            assertEquals(List.of("epochs 1-1: 11 layers frozen", "epochs 2-3: all trainable, backbone at lr × 0.1"), step.phases());
+        }
+    }
+
+    @Test
+    void discriminativeLearningRateScalesTheBackboneStep() {
+        // one SGD step from the same weights, once at multiplier 1 and once at 0.1: the backbone moves 10× less
+        ImageData one = TARGET.limit(8);
+        float[][] deltas = new float[2][];
+        double[] factors = {1.0, 0.1};
+        for (int i = 0; i < 2; i++) {
+            try (SlimModel m = SlimModel.create("mlp", 3, 0.25, 7)) {
+                float[] w0 = m.parameters().get("fc1.weight").getArray().toFloatArray();
+                m.setLearningRateMultiplier(Set.of("fc1"), factors[i]);
+                FitLoop.fit(m, one, TrainConfig.defaults().batchSize(8).optimizer(TrainConfig.Optimizer.SGD).learningRate(0.1),
+                        List.of());
+                float[] w1 = m.parameters().get("fc1.weight").getArray().toFloatArray();
+                deltas[i] = new float[w0.length];
+                for (int j = 0; j < w0.length; j++) {
+                    deltas[i][j] = w1[j] - w0[j];
+                }
+            }
+        }
+        double full = 0;
+        double scaled = 0;
+        for (int j = 0; j < deltas[0].length; j++) {
+            full += Math.abs(deltas[0][j]);
+            scaled += Math.abs(deltas[1][j]);
+        }
+        assertTrue(full > 0);
+        assertEquals(0.1, scaled / full, 1e-3);
+    }
+
+    @Test
+    void badInputNamesTheValue() {
+        try (SlimModel base = SlimModel.create("mlp", 6, 0.25, 0)) {
+            assertEquals("epochs must be >= 1, got [-1]; pass e.g. 3",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).epochs(-1)).getMessage());
+            assertEquals("unknown freeze mode [all]; choose backbone, none, or a number of first layers such as 3",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).freeze("all")).getMessage());
+            assertEquals("transfer needs target data; call to(data) or pass --data D",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).validate()).getMessage());
+            assertEquals("unfreeze-after [2] must be less than the epochs [2]",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> Slim.transfer(base).to(TARGET).epochs(2).unfreezeAfter(2).validate()).getMessage());
+            assertEquals("freeze [9] must be between 1 and 5 (the model has 6 top-level layers, the last is the head)",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).to(TARGET).freeze("9").validate()).getMessage());
+        }
+    }
+}
