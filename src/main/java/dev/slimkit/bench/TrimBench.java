@@ -21,6 +21,7 @@ public final class TrimBench {
                 "model", "ratio", "MACs", "MACs x", "ms b1", "ms b32", "speed b1", "speed b32");
         for (String arch : new String[] {"cnn-small", "resnet20"}) {
             try (SlimModel base = Slim.model(arch, 10)) {
+                Latency.measure(base, 32); // warm the engine and its threads before the figures that count
                 Latency.Stats b1 = Latency.measure(base, 1);
                 Latency.Stats b32 = Latency.measure(base, 32);
                 print(arch, 0, base.spec().macs(), 1, b1.medianMs(), b32.medianMs(), 1, 1);
