@@ -258,16 +258,7 @@ public final class SlimkitMagics {
         MagicArgs.Parsed a = TRAIN.parse(args);
         SlimModel model = lookupModel(a.positional("NAME"));
         ImageData data = lookupData(a.required("data", "name the session data to train on, e.g. --data fmnist"));
-        TrainConfig config = TrainConfig.defaults()
-                .epochs(a.integer("epochs", 1, 1))
-                .batchSize(a.integer("batch", 128, 1))
-                .learningRate(a.number("lr", 1e-3, 0, 10, true))
-                .optimizer(TrainConfig.Optimizer.valueOf(
-                        a.choice("optimizer", "adam", List.of("adam", "sgd")).toUpperCase(Locale.ROOT)))
-                .schedule(call(() -> Schedule.named(a.choice("schedule", "constant",
-                        List.of("constant", "linear", "cosine", "polynomial", "one-cycle")))))
-                .weightDecay(a.number("weight-decay", 0, 0, 1, false))
-                .seed(a.integer("seed", 0, 0));
+        TrainConfig config = trainingOptions(a, true).epochs(a.integer("epochs", 1, 1));
         TrainStep step = Slim.train(model, data).config(config);
         call(() -> {
             dev.slimkit.train.Evaluator.checkCompatible(model, data.train());
@@ -306,8 +297,7 @@ public final class SlimkitMagics {
                     .freeze(a.string("freeze", "backbone"))
                     .epochs(a.integer("epochs", 1, -1_000_000))
                     .backboneLrMultiplier(a.number("backbone-lr-mult", 0.1, -1e9, 1e9, false))
-                    .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1))
-                            .learningRate(a.number("lr", 1e-3, 0, 10, true)).seed(a.integer("seed", 0, 0)))
+                    .config(trainingOptions(a, true))
                     .as(as);
             if (a.has("unfreeze-after")) {
                 t.unfreezeAfter(a.integer("unfreeze-after", 1, -1_000_000));
@@ -341,13 +331,7 @@ public final class SlimkitMagics {
         String studentArg = a.required("student", "pass an architecture (e.g. cnn-small) or a session model");
         String as = a.has("as") ? checkName(a.string("as", null)) : null;
         long seed = a.integer("seed", 0, 0);
-        TrainConfig config = TrainConfig.defaults()
-                .epochs(a.integer("epochs", 1, 1))
-                .batchSize(a.integer("batch", 128, 1))
-                .learningRate(a.number("lr", 1e-3, 0, 10, true))
-                .schedule(call(() -> Schedule.named(a.choice("schedule", "constant",
-                        List.of("constant", "linear", "cosine", "polynomial", "one-cycle")))))
-                .seed(seed);
+        TrainConfig config = trainingOptions(a, true).epochs(a.integer("epochs", 1, 1));
         dev.slimkit.distill.DistillStep step = call(() -> Slim.distill(teacher).data(data)
                 .temperature(a.number("temperature", 4, 0, 1000, true))
                 .alpha(a.number("alpha", 0.7, 0, 1, false))
@@ -424,7 +408,7 @@ public final class SlimkitMagics {
                 .epochs(epochs)
                 .data(data)
                 .exclude(a.string("exclude", null))
-                .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1)).learningRate(a.number("lr", 1e-3, 0, 10, true)))
+                .config(trainingOptions(a, false))
                 .measureLatency(!a.flag("no-latency"))
                 .as(as)
                 .validate());
@@ -495,7 +479,7 @@ public final class SlimkitMagics {
                     .epochs(a.integer("epochs", 0, 0))
                     .data(data)
                     .exclude(a.string("exclude", null))
-                    .config(TrainConfig.defaults().batchSize(a.integer("batch", 128, 1)).learningRate(a.number("lr", 1e-3, 0, 10, true)))
+                    .config(trainingOptions(a, true))
                     .measureLatency(!a.flag("no-latency"))
                     .name(as);
             if (a.has("channels")) {
@@ -634,6 +618,27 @@ public final class SlimkitMagics {
                 "<div>loaded <b>%s</b> from <code>%s</code>: %s, %d classes, %,d params, %d epochs of history</div>",
                 escape(name), escape(path.toString()), model.spec().arch(), model.spec().classes(), stats.params(),
                 model.history().epochCount())));
+    }
+
+    /**
+     * The training options a magic's schema offers (--batch, --lr, --optimizer, --schedule,
+     * --weight-decay, --seed), over the defaults; options a schema lacks keep their defaults.
+     * {@code %prune}'s --schedule is its pruning schedule, not a learning-rate one: it passes
+     * {@code lrSchedule = false}.
+     */
+    private static TrainConfig trainingOptions(MagicArgs.Parsed a, boolean lrSchedule) {
+        TrainConfig config = TrainConfig.defaults()
+                .batchSize(a.integer("batch", 128, 1))
+                .learningRate(a.number("lr", 1e-3, 0, 10, true))
+                .optimizer(TrainConfig.Optimizer.valueOf(
+                        a.choice("optimizer", "adam", List.of("adam", "sgd")).toUpperCase(Locale.ROOT)))
+                .weightDecay(a.number("weight-decay", 0, 0, 1, false))
+                .seed(a.integer("seed", 0, 0));
+        if (!lrSchedule) {
+            return config;
+        }
+        return config.schedule(call(() -> Schedule.named(a.choice("schedule", "constant",
+                List.of("constant", "linear", "cosine", "polynomial", "one-cycle")))));
     }
 
     private boolean help(MagicArgs schema, List<String> args) {
