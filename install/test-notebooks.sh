@@ -15,12 +15,12 @@ trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models"' EXIT
 status=0
 SLIMKIT_QUICK=1 /usr/bin/python3 kernel-ext/src/test/python/nbrun.py --timeout 900 notebooks/*.ipynb 2>/dev/null || status=1
 log=$(mktemp)
-if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_kernel_conformance test_kernel_behaviour >"$log" 2>&1); then
+if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_kernel_conformance test_kernel_behaviour test_stock_ijava >"$log" 2>&1); then
   conformance=ok
 else
   conformance=failed; status=1
 fi
 grep -E '^(test_|Ran |OK|FAILED|ERROR:|FAIL:|AssertionError)' "$log" || true
-echo "kernel conformance (jupyter_kernel_test) and behaviour (errors, interrupt): $conformance"
+echo "kernel conformance (jupyter_kernel_test), behaviour (errors, interrupt) and stock-IJava loading: $conformance"
 rm -f "$log"
 exit $status

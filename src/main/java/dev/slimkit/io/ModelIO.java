@@ -120,7 +120,7 @@ public final class ModelIO {
             throw new IOException("no model file at [" + file + "]; check the path (save with %save or Slim.save)");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            Manifest manifest = GSON.fromJson(text(zip, file, "manifest.json"), Manifest.class);
+            Manifest manifest = manifest(text(zip, file, "manifest.json"), file);
             if (manifest == null || manifest.format() != FORMAT_VERSION) {
                 throw new IOException(
                         "model file [" + file + "] has format ["
@@ -136,7 +136,7 @@ public final class ModelIO {
             Map<String, float[]> values = new LinkedHashMap<>();
             Map<String, Shape> shapes = new LinkedHashMap<>();
             decodeParams(bytes(zip, file, "params.bin"), file, values, shapes);
-            StoredHistory stored = GSON.fromJson(text(zip, file, "history.json"), StoredHistory.class);
+            StoredHistory stored = history(text(zip, file, "history.json"), file);
             SlimModel model =
                     SlimModel.create(
                             name == null ? manifest.name() : name, spec, manifest.provenance().seed());
@@ -169,6 +169,34 @@ public final class ModelIO {
                     e);
         } catch (JsonParseException e) {
             throw new IOException("model file [" + file + "] has unreadable JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Manifest manifest(String json, Path file) throws IOException {
+        try {
+            var o = JsonRead.object(json);
+            List<String> masked = new java.util.ArrayList<>();
+            if (o.has("masked") && o.get("masked").isJsonArray()) {
+                o.getAsJsonArray("masked").forEach(e -> masked.add(e.getAsString()));
+            }
+            return new Manifest(JsonRead.integer(o, "format"), JsonRead.str(o, "name"),
+                    o.has("provenance") ? JsonRead.provenance(o.getAsJsonObject("provenance"))
+                            : new Provenance(null, null, null, null, 0, null, null), masked);
+        } catch (RuntimeException e) {
+            throw new IOException("model file [" + file + "] has an unreadable manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private static StoredHistory history(String json, Path file) throws IOException {
+        try {
+            var o = JsonRead.object(json);
+            Map<String, List<History.Step>> series = new LinkedHashMap<>();
+            if (o.has("series") && o.get("series").isJsonObject()) {
+                o.getAsJsonObject("series").entrySet().forEach(e -> series.put(e.getKey(), JsonRead.steps(e.getValue().getAsJsonArray())));
+            }
+            return new StoredHistory(JsonRead.epochs(o.getAsJsonArray("epochs")), JsonRead.steps(o.getAsJsonArray("steps")), series);
+        } catch (RuntimeException e) {
+            throw new IOException("model file [" + file + "] has an unreadable history: " + e.getMessage(), e);
         }
     }
 

@@ -61,12 +61,18 @@ public record ModelSpec(
     public static ModelSpec fromJson(String json) {
         ModelSpec spec;
         try {
-            spec = GSON.fromJson(json, ModelSpec.class);
-        } catch (JsonParseException | IllegalStateException e) {
+            var object = dev.slimkit.io.JsonRead.object(json);
+            if (!object.has("arch") || !object.has("layers")) {
+                throw new IllegalArgumentException("model spec JSON is empty or lacks 'arch'/'layers'");
+            }
+            spec = dev.slimkit.io.JsonRead.spec(object);
+        } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("model spec JSON is not readable: " + e.getMessage(), e);
-        }
-        if (spec == null || spec.layers() == null || spec.arch() == null) {
-            throw new IllegalArgumentException("model spec JSON is empty or lacks 'arch'/'layers'");
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("model spec JSON")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("model spec JSON is not readable: " + e.getMessage(), e);
         }
         spec.trace(); // validates shapes and names
         return spec;
