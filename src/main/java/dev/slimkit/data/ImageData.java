@@ -140,8 +140,7 @@ public final class ImageData {
                             + " training images leaves an empty split; use more data or another"
                             + " fraction");
         }
-        int[] order = train.identityOrder();
-        shuffle(order, new Random(seed));
+        int[] order = train.shuffledOrder(new Random(seed));
         int[] valIdx = java.util.Arrays.copyOfRange(order, n - nVal, n);
         int[] trainIdx = java.util.Arrays.copyOfRange(order, 0, n - nVal);
         java.util.Arrays.sort(valIdx);
@@ -163,16 +162,6 @@ public final class ImageData {
                 train.height(),
                 train.width(),
                 numClasses());
-    }
-
-    /** Fisher-Yates shuffle of {@code order} in place. */
-    static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 
     private static String describe(int[] classes) {

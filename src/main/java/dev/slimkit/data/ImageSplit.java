@@ -193,6 +193,18 @@ public final class ImageSplit {
         return manager.create(lb);
     }
 
+    /** A random order of 0..size-1 (Fisher-Yates, driven by {@code random}), for shuffled batches. */
+    public int[] shuffledOrder(java.util.Random random) {
+        int[] order = identityOrder();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
     /** The identity order 0..size-1, for batching without shuffling. */
     public int[] identityOrder() {
         int[] order = new int[size()];

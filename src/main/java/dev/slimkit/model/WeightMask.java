@@ -15,8 +15,8 @@ import java.util.Set;
  */
 public final class WeightMask {
 
-    private final SlimModel model;
     private final Map<String, NDArray> masks = new LinkedHashMap<>();
+    private final Map<String, Parameter> targets = new LinkedHashMap<>();
 
     /**
      * Builds a mask from keep-flags per parameter path (arrays of the parameter's size, in its
@@ -25,7 +25,6 @@ public final class WeightMask {
      * @throws IllegalArgumentException for an unknown path or a size that does not match
      */
     public WeightMask(SlimModel model, Map<String, boolean[]> keep) {
-        this.model = model;
         Map<String, Parameter> params = model.parameters();
         for (Map.Entry<String, boolean[]> e : keep.entrySet()) {
             Parameter p = params.get(e.getKey());
@@ -43,6 +42,7 @@ public final class WeightMask {
             }
             NDArray mask = model.manager().create(values, array.getShape());
             masks.put(e.getKey(), mask);
+            targets.put(e.getKey(), p);
         }
     }
 
@@ -65,11 +65,10 @@ public final class WeightMask {
         return new WeightMask(model, keep);
     }
 
-    /** Zeroes the pruned entries, in place. */
+    /** Zeroes the pruned entries, in place (runs after every optimizer step: no lookups). */
     public void apply() {
-        Map<String, Parameter> params = model.parameters();
         for (Map.Entry<String, NDArray> e : masks.entrySet()) {
-            params.get(e.getKey()).getArray().muli(e.getValue());
+            targets.get(e.getKey()).getArray().muli(e.getValue());
         }
     }
 
@@ -97,5 +96,6 @@ public final class WeightMask {
     void close() {
         masks.values().forEach(NDArray::close);
         masks.clear();
+        targets.clear();
     }
 }

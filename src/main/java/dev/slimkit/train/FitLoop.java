@@ -69,8 +69,7 @@ public final class FitLoop {
         try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
             for (int e = 0; e < config.epochs() && !interrupted; e++) {
                 long epochStart = System.nanoTime();
-                int[] order = train.identityOrder();
-                shuffle(order, random);
+                int[] order = train.shuffledOrder(random);
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
@@ -164,15 +163,6 @@ public final class FitLoop {
                     .optWeightDecays(wd)
                     .build();
         };
-    }
-
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 
     /** A tracker whose value the loop sets before each step from the schedule. */

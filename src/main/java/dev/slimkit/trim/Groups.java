@@ -22,21 +22,20 @@ public final class Groups {
     public static List<ChannelGroup> of(ModelSpec spec) {
         List<ChannelGroup> groups = new ArrayList<>();
         long[] shape = {spec.channels(), spec.height(), spec.width()};
-        walk(spec.layers(), "", shape, groups, true);
+        walk(spec.layers(), "", shape, groups);
         return groups;
     }
 
     /**
-     * Follows one list of layers. {@code openAtEnd} says whether channels still open at the end of
-     * the list may be cut (false for the top level: they are the model's outputs).
+     * Follows one list of layers and returns its output shape. A group still open at the end of
+     * the list is never cut: its channels are the model's outputs or feed a residual addition.
      */
-    private static long[] walk(List<Layer> layers, String prefix, long[] in, List<ChannelGroup> groups, boolean top) {
+    private static long[] walk(List<Layer> layers, String prefix, long[] in, List<ChannelGroup> groups) {
         String producer = null;
         List<String> norms = new ArrayList<>();
         int positions = 1;
         int width = 0;
         long[] shape = in;
-        // trace gives exact shapes per path
         for (Layer layer : layers) {
             String path = prefix.isEmpty() ? layer.name() : prefix + "." + layer.name();
             switch (layer.kind()) {
@@ -68,9 +67,9 @@ public final class Groups {
                     producer = null;
                     norms = new ArrayList<>();
                     positions = 1;
-                    long[] out = walk(layer.body(), path, shape, groups, false);
+                    long[] out = walk(layer.body(), path, shape, groups);
                     if (!layer.shortcut().isEmpty()) {
-                        walk(layer.shortcut(), path, shape, new ArrayList<>(), false);
+                        walk(layer.shortcut(), path, shape, new ArrayList<>());
                     }
                     shape = out;
                 }
