@@ -61,6 +61,17 @@ public final class Slim {
                 arch, Architectures.spec(arch, data.numClasses(), width, shape[0], shape[1], shape[2]), seed);
     }
 
+    /**
+     * A model from a TorchScript file made in PyTorch ({@code torch.jit.script(m).save(path)}) for
+     * 1×28×28 images: the whole classifier when {@code classes} is 0, else the file is a backbone
+     * under a new linear head of {@code classes} outputs. It trains, prunes and saves like any
+     * model; it cannot be trimmed.
+     */
+    public static SlimModel fromTorchScript(Path file, int classes) {
+        String base = file.getFileName().toString().replaceFirst("\\.pt$", "");
+        return SlimModel.fromTorchScript(base, file, new int[] {1, 28, 28}, classes, 0);
+    }
+
     /** Starts a training step; call {@code run()} on it. */
     public static TrainStep train(SlimModel model, ImageData data) {
         return new TrainStep(model, data);

@@ -269,15 +269,18 @@ public final class DistillStep {
             }
             ModelStats t = ModelStats.of(teacher);
             ModelStats s = ModelStats.of(student);
-            notes.add(String.format(Locale.ROOT, "student has %.1f× fewer params and %.1f× fewer MACs than the teacher",
-                    (double) t.params() / s.params(), (double) t.macs() / s.macs()));
+            notes.add(t.macs() < 0 || s.macs() < 0
+                    ? String.format(Locale.ROOT, "student has %.1f× fewer params than the teacher (MACs of a"
+                            + " TorchScript graph are unknown)", (double) t.params() / s.params())
+                    : String.format(Locale.ROOT, "student has %.1f× fewer params and %.1f× fewer MACs than the teacher",
+                            (double) t.params() / s.params(), (double) t.macs() / s.macs()));
         }
         Map<String, String> recipe = new LinkedHashMap<>();
         recipe.put("config", config.describe());
         recipe.put("loss", "α·T²·KL(softmax(teacher/T) ‖ softmax(student/T)) + (1−α)·CE(labels, student)");
         recipe.put("temperature", temperature.describe());
         recipe.put("alpha", alpha.describe());
-        recipe.put("teacher", teacher.name() + " (" + teacher.spec().arch() + ")");
+        recipe.put("teacher", teacher.name() + " (" + teacher.origin() + ")");
         recipe.put("student", student.spec().arch() + " width " + student.spec().widthMultiplier() + " (seed " + student.seed() + ")");
         recipe.put("data", data.toString());
         return new StepResult("distill", student.name(), before, ModelStats.of(student), null, after,

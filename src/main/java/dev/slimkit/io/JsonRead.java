@@ -61,7 +61,17 @@ public final class JsonRead {
             }
             out.add(new Layer(k, str(l, "name"), integer(l, "out"), integer(l, "kernel"), integer(l, "stride"),
                     integer(l, "padding"), l.has("bias") && l.get("bias").getAsBoolean(),
-                    layers(l.getAsJsonArray("body")), layers(l.getAsJsonArray("shortcut"))));
+                    layers(l.getAsJsonArray("body")), layers(l.getAsJsonArray("shortcut")),
+                    l.has("source") && !l.get("source").isJsonNull() ? l.get("source").getAsString() : null,
+                    longs(l.getAsJsonArray("shape"))));
+        }
+        return out;
+    }
+
+    private static List<Long> longs(JsonArray array) {
+        List<Long> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(e -> out.add(e.getAsLong()));
         }
         return out;
     }

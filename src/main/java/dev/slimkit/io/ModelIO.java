@@ -35,7 +35,8 @@ import java.util.zip.ZipOutputStream;
  * Saves and loads a {@link SlimModel} as one self-describing zip file (by convention {@code
  * .slim}): {@code manifest.json} (format, name, provenance), {@code spec.json}, {@code params.bin}
  * (every parameter, BN running statistics included, with its path, shape and float32 values) and
- * {@code history.json}. The zip's deflate compression makes pruned (mostly zero) tensors small on
+ * {@code history.json}; a model with a TorchScript layer also stores that module, as TorchScript,
+ * under {@code torchscript/LAYER.pt}. The zip's deflate compression makes pruned (mostly zero) tensors small on
  * disk. Loading rebuilds the model from the spec, so trimmed models reload with their new widths.
  */
 public final class ModelIO {
@@ -43,6 +44,7 @@ public final class ModelIO {
     /** The format this version writes and reads. */
     public static final int FORMAT_VERSION = 1;
 
+    private static final String TORCHSCRIPT_DIR = "torchscript/";
     private static final byte[] PARAMS_MAGIC = "SLIMPRM1".getBytes(StandardCharsets.US_ASCII);
     private static final int DENSE = 0;
     private static final int SPARSE = 1;
@@ -84,6 +86,10 @@ public final class ModelIO {
                 put(zip, "manifest.json", GSON.toJson(manifest).getBytes(StandardCharsets.UTF_8));
                 put(zip, "spec.json", model.spec().toJson().getBytes(StandardCharsets.UTF_8));
                 put(zip, "params.bin", encodeParams(model.parameters()));
+                for (Map.Entry<String, byte[]> module : model.torchScriptModules().entrySet()) {
+                    // The module itself: its code, and its buffers (BN statistics), which are not parameters.
+                    put(zip, TORCHSCRIPT_DIR + module.getKey() + ".pt", module.getValue());
+                }
                 StoredHistory history =
                         new StoredHistory(model.history().epochs(), model.history().steps(), model.history().series());
                 put(zip, "history.json", GSON.toJson(history).getBytes(StandardCharsets.UTF_8));
@@ -137,9 +143,16 @@ public final class ModelIO {
             Map<String, Shape> shapes = new LinkedHashMap<>();
             decodeParams(bytes(zip, file, "params.bin"), file, values, shapes);
             StoredHistory stored = history(text(zip, file, "history.json"), file);
-            SlimModel model =
-                    SlimModel.create(
-                            name == null ? manifest.name() : name, spec, manifest.provenance().seed());
+            Map<String, byte[]> modules = new LinkedHashMap<>();
+            for (dev.slimkit.model.Layer layer : spec.torchScriptLayers()) {
+                modules.put(layer.name(), bytes(zip, file, TORCHSCRIPT_DIR + layer.name() + ".pt"));
+            }
+            SlimModel model;
+            try {
+                model = SlimModel.create(name == null ? manifest.name() : name, spec, manifest.provenance().seed(), modules);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("model file [" + file + "]: " + e.getMessage(), e);
+            }
             try {
                 assign(model, values, shapes, file);
                 if (manifest.masked() != null && !manifest.masked().isEmpty()) {

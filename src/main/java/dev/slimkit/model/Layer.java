@@ -17,6 +17,9 @@ import java.util.List;
  * @param bias whether a conv or linear layer has a bias
  * @param body a residual block's main path; empty otherwise
  * @param shortcut a residual block's projection path; empty means identity
+ * @param source where an opaque TorchScript layer came from (a file name); null otherwise
+ * @param shape a TorchScript layer's output shape per image (its graph cannot be traced, so it is
+ *     measured once at load); empty otherwise
  */
 public record Layer(
         Kind kind,
@@ -27,7 +30,9 @@ public record Layer(
         int padding,
         boolean bias,
         List<Layer> body,
-        List<Layer> shortcut) {
+        List<Layer> shortcut,
+        String source,
+        List<Long> shape) {
 
     /** The kinds of layer a spec can hold. */
     public enum Kind {
@@ -39,52 +44,77 @@ public record Layer(
         FLATTEN,
         LINEAR,
         /** relu(body(x) + shortcut(x)); the shortcut is identity when empty. */
-        RESIDUAL
+        RESIDUAL,
+        /**
+         * An opaque TorchScript module (DJL {@code PtSymbolBlock}): trainable and prunable, but its
+         * graph is not visible to slimkit, so it cannot be trimmed and its MACs are unknown.
+         */
+        TORCHSCRIPT
     }
 
     /** Normalizes null lists (as Gson may give) to empty ones. */
     public Layer {
         body = body == null ? List.of() : List.copyOf(body);
         shortcut = shortcut == null ? List.of() : List.copyOf(shortcut);
+        shape = shape == null ? List.of() : List.copyOf(shape);
+    }
+
+    /** A layer of the given kind with no residual paths, source or fixed shape. */
+    private static Layer plain(Kind kind, String name, int out, int kernel, int stride, int padding, boolean bias) {
+        return new Layer(kind, name, out, kernel, stride, padding, bias, null, null, null, null);
     }
 
     /** A square 2-D convolution. */
     public static Layer conv(String name, int out, int kernel, int stride, int padding, boolean bias) {
-        return new Layer(Kind.CONV, name, out, kernel, stride, padding, bias, null, null);
+        return plain(Kind.CONV, name, out, kernel, stride, padding, bias);
     }
 
     /** Batch normalization over channels. */
     public static Layer batchNorm(String name) {
-        return new Layer(Kind.BATCH_NORM, name, 0, 0, 0, 0, false, null, null);
+        return plain(Kind.BATCH_NORM, name, 0, 0, 0, 0, false);
     }
 
     public static Layer relu(String name) {
-        return new Layer(Kind.RELU, name, 0, 0, 0, 0, false, null, null);
+        return plain(Kind.RELU, name, 0, 0, 0, 0, false);
     }
 
     /** Square max pooling. */
     public static Layer maxPool(String name, int kernel, int stride) {
-        return new Layer(Kind.MAX_POOL, name, 0, kernel, stride, 0, false, null, null);
+        return plain(Kind.MAX_POOL, name, 0, kernel, stride, 0, false);
     }
 
     /** Global average pooling: (N, C, H, W) → (N, C). */
     public static Layer globalAvgPool(String name) {
-        return new Layer(Kind.GLOBAL_AVG_POOL, name, 0, 0, 0, 0, false, null, null);
+        return plain(Kind.GLOBAL_AVG_POOL, name, 0, 0, 0, 0, false);
     }
 
     /** (N, ...) → (N, product of the rest). */
     public static Layer flatten(String name) {
-        return new Layer(Kind.FLATTEN, name, 0, 0, 0, 0, false, null, null);
+        return plain(Kind.FLATTEN, name, 0, 0, 0, 0, false);
     }
 
     /** A fully connected layer with a bias. */
     public static Layer linear(String name, int out) {
-        return new Layer(Kind.LINEAR, name, out, 0, 0, 0, true, null, null);
+        return plain(Kind.LINEAR, name, out, 0, 0, 0, true);
     }
 
     /** A residual block: relu(body(x) + shortcut(x)); an empty shortcut is identity. */
     public static Layer residual(String name, List<Layer> body, List<Layer> shortcut) {
-        return new Layer(Kind.RESIDUAL, name, 0, 0, 0, 0, false, body, shortcut);
+        return new Layer(Kind.RESIDUAL, name, 0, 0, 0, 0, false, body, shortcut, null, null);
+    }
+
+    /**
+     * An opaque TorchScript module loaded from {@code source}, whose output per image has
+     * {@code outputShape} (e.g. {@code [512]} or {@code [64, 7, 7]}).
+     */
+    public static Layer torchScript(String name, String source, long[] outputShape) {
+        List<Long> shape = java.util.Arrays.stream(outputShape).boxed().toList();
+        return new Layer(Kind.TORCHSCRIPT, name, 0, 0, 0, 0, false, null, null, source, shape);
+    }
+
+    /** A TorchScript layer's output shape per image, as an array. */
+    public long[] shapeArray() {
+        return shape.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** True for kinds that hold weights (conv, batch norm, linear). */
@@ -94,12 +124,12 @@ public record Layer(
 
     /** This layer with another output width (conv or linear). */
     public Layer withOut(int newOut) {
-        return new Layer(kind, name, newOut, kernel, stride, padding, bias, body, shortcut);
+        return new Layer(kind, name, newOut, kernel, stride, padding, bias, body, shortcut, source, shape);
     }
 
     /** This residual block with another body and shortcut. */
     public Layer withPaths(List<Layer> newBody, List<Layer> newShortcut) {
-        return new Layer(kind, name, out, kernel, stride, padding, bias, newBody, newShortcut);
+        return new Layer(kind, name, out, kernel, stride, padding, bias, newBody, newShortcut, source, shape);
     }
 
     /** A short type name for tables: Conv2d, BatchNorm, ReLU, MaxPool, ... */
@@ -113,6 +143,7 @@ public record Layer(
             case FLATTEN -> "Flatten";
             case LINEAR -> "Linear";
             case RESIDUAL -> "Residual";
+            case TORCHSCRIPT -> "TorchScript";
         };
     }
 }

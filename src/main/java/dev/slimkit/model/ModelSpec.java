@@ -106,9 +106,26 @@ public record ModelSpec(
         return trace().stream().filter(t -> t.layer().hasWeights()).toList();
     }
 
-    /** Total multiply-accumulates of one image's forward pass. */
+    /**
+     * Total multiply-accumulates of one image's forward pass, or -1 when unknown (the spec holds a
+     * TorchScript layer, whose graph slimkit cannot see).
+     */
     public long macs() {
-        return trace().stream().filter(t -> !t.isContainer()).mapToLong(LayerTrace::macs).sum();
+        List<LayerTrace> rows = trace();
+        if (rows.stream().anyMatch(t -> t.macs() < 0)) {
+            return -1;
+        }
+        return rows.stream().filter(t -> !t.isContainer()).mapToLong(LayerTrace::macs).sum();
+    }
+
+    /** True when a layer is an opaque TorchScript module (see {@link Layer.Kind#TORCHSCRIPT}). */
+    public boolean hasTorchScript() {
+        return layers.stream().anyMatch(l -> l.kind() == Layer.Kind.TORCHSCRIPT);
+    }
+
+    /** The TorchScript layers, top level only (the only place they may be). */
+    public List<Layer> torchScriptLayers() {
+        return layers.stream().filter(l -> l.kind() == Layer.Kind.TORCHSCRIPT).toList();
     }
 
     private static long[] traceList(
@@ -122,6 +139,10 @@ public record ModelSpec(
                                 + "' is missing or repeated; give each layer a unique name");
             }
             String path = prefix.isEmpty() ? layer.name() : prefix + "." + layer.name();
+            if (layer.kind() == Layer.Kind.TORCHSCRIPT && depth > 0) {
+                throw new IllegalArgumentException("TorchScript layer [" + path
+                        + "] sits inside a residual block; TorchScript layers must be top-level");
+            }
             if (layer.kind() == Layer.Kind.RESIDUAL) {
                 Set<String> bodyNames = new HashSet<>();
                 layer.body().forEach(l -> bodyNames.add(l.name()));
@@ -194,6 +215,13 @@ public record ModelSpec(
             }
             case FLATTEN -> {
                 return new long[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)};
+            }
+            case TORCHSCRIPT -> {
+                if (layer.shape().isEmpty() || layer.shape().stream().anyMatch(d -> d < 1)) {
+                    throw new IllegalArgumentException("TorchScript layer [" + path + "] has output shape "
+                            + layer.shape() + "; it must be measured at load (all sizes >= 1)");
+                }
+                return layer.shapeArray();
             }
             case LINEAR -> {
                 requireRank(layer, in, 1, path);

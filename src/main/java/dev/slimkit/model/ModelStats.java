@@ -16,7 +16,7 @@ import java.util.Map;
  * @param nonzeroParams learnable parameters that are not exactly zero
  * @param trainableParams parameters that receive gradients
  * @param frozenParams parameters that do not
- * @param macs multiply-accumulates of one image's forward pass
+ * @param macs multiply-accumulates of one image's forward pass; -1 when unknown (TorchScript)
  * @param bytes bytes of every array (parameters and buffers) held in memory
  * @param layers per-layer rows in forward order
  */
@@ -93,7 +93,8 @@ public record ModelStats(
                 for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                     Parameter p = e.getValue();
                     if (!e.getKey().startsWith(prefix)
-                            || e.getKey().indexOf('.', prefix.length()) >= 0
+                            || (e.getKey().indexOf('.', prefix.length()) >= 0
+                                    && t.layer().kind() != Layer.Kind.TORCHSCRIPT) // its parameters nest
                             || !isLearnable(p)) {
                         continue;
                     }

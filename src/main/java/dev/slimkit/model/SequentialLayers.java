@@ -36,9 +36,19 @@ public final class SequentialLayers extends AbstractBlock {
 
     /** Builds the blocks of {@code specLayers}, children of this block, in order. */
     public SequentialLayers(List<Layer> specLayers) {
+        this(specLayers, layer -> {
+            throw new IllegalArgumentException("layer [" + layer.name() + "] is TorchScript but no module was given for it");
+        });
+    }
+
+    /**
+     * Builds the blocks of {@code specLayers}; {@code torchScript} supplies the loaded module of
+     * each TorchScript layer (the spec only names where it came from).
+     */
+    public SequentialLayers(List<Layer> specLayers, java.util.function.Function<Layer, Block> torchScript) {
         super((byte) 1);
         for (Layer layer : specLayers) {
-            Block block = create(layer);
+            Block block = layer.kind() == Layer.Kind.TORCHSCRIPT ? torchScript.apply(layer) : create(layer);
             layers.put(layer.name(), addChildBlock(layer.name(), block));
         }
     }
@@ -72,6 +82,11 @@ public final class SequentialLayers extends AbstractBlock {
         for (Map.Entry<String, Block> e : layers.entrySet()) {
             boolean train = training && !fixed.contains(e.getKey());
             current = e.getValue().forward(parameterStore, current, train, params);
+            if (training && !train && e.getValue() instanceof ai.djl.pytorch.engine.PtSymbolBlock) {
+                // A frozen TorchScript module runs under PyTorch's inference guard, whose outputs
+                // autograd refuses downstream; a copy made outside the guard is an ordinary tensor.
+                current = new NDList(current.stream().map(ai.djl.ndarray.NDArray::duplicate).toList());
+            }
         }
         return current;
     }
@@ -117,6 +132,8 @@ public final class SequentialLayers extends AbstractBlock {
             case FLATTEN -> Blocks.batchFlattenBlock();
             case LINEAR -> Linear.builder().setUnits(layer.out()).optBias(layer.bias()).build();
             case RESIDUAL -> new ResidualBlock(layer);
+            case TORCHSCRIPT -> throw new IllegalArgumentException(
+                    "TorchScript layer [" + layer.name() + "] must be top-level");
         };
     }
 }

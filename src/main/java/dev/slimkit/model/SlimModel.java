@@ -15,12 +15,14 @@ import ai.djl.util.Pair;
 import dev.slimkit.train.History;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slimkit model: a {@link ModelSpec}, the DJL model built from it (on the engine's default
- * device: GPU when DJL finds one), and its training {@link History}. Parameters are addressed by
+ * device: GPU when DJL finds one), and its training {@link History}. A spec may hold a
+ * TorchScript layer (a base from PyTorch, see {@link TorchScript}). Parameters are addressed by
  * path, e.g. {@code conv1.weight} or {@code s2b1.conv1.weight}. Close it to free native memory.
  */
 public final class SlimModel implements AutoCloseable {
@@ -36,14 +38,26 @@ public final class SlimModel implements AutoCloseable {
     private volatile WeightMask mask;
     private final java.util.Map<String, Double> lrMultipliers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private SlimModel(String name, ModelSpec spec, long seed, History history) {
+    private SlimModel(String name, ModelSpec spec, long seed, History history, Map<String, byte[]> torchScript) {
         this.name = name;
         this.spec = spec;
         this.seed = seed;
         this.history = history;
         spec.trace(); // validate before allocating anything
+        for (Layer layer : spec.torchScriptLayers()) {
+            if (!torchScript.containsKey(layer.name())) {
+                throw new IllegalArgumentException("spec layer [" + layer.name() + "] is TorchScript (" + layer.source()
+                        + ") but no module was given for it");
+            }
+        }
         this.model = Model.newInstance(name + "-" + COUNTER.incrementAndGet());
-        this.root = new SequentialLayers(spec.layers());
+        try {
+            this.root = new SequentialLayers(spec.layers(),
+                    layer -> TorchScript.load(model.getNDManager(), torchScript.get(layer.name()), layer.source()));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         model.setBlock(root);
         synchronized (SlimModel.class) {
             // Seeded, so the same spec and seed give the same initial weights.
@@ -54,7 +68,36 @@ public final class SlimModel implements AutoCloseable {
 
     /** Builds a freshly initialized model of {@code spec}; the seed fixes the initial weights. */
     public static SlimModel create(String name, ModelSpec spec, long seed) {
-        return new SlimModel(name, spec, seed, new History());
+        return new SlimModel(name, spec, seed, new History(), Map.of());
+    }
+
+    /**
+     * Builds a model of {@code spec} whose TorchScript layers load from {@code torchScript}
+     * (module bytes by layer name); other layers are freshly initialized from the seed.
+     */
+    public static SlimModel create(String name, ModelSpec spec, long seed, Map<String, byte[]> torchScript) {
+        return new SlimModel(name, spec, seed, new History(), torchScript);
+    }
+
+    /**
+     * A model from a TorchScript file (see {@link TorchScript#load(String, java.nio.file.Path, int[], int,
+     * long)}): the whole classifier when {@code classes} is 0, else a backbone under a new head.
+     */
+    public static SlimModel fromTorchScript(String name, java.nio.file.Path file, int[] inputShape, int classes,
+            long seed) {
+        return TorchScript.load(name, file, inputShape, classes, seed);
+    }
+
+    /**
+     * The current state (weights and buffers) of each TorchScript layer, as TorchScript bytes by
+     * layer name; empty for a model built only from slimkit layers.
+     */
+    public Map<String, byte[]> torchScriptModules() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Layer layer : spec.torchScriptLayers()) {
+            out.put(layer.name(), TorchScript.bytes(root.layers().get(layer.name())));
+        }
+        return out;
     }
 
     /** Builds a built-in architecture for 1×28×28 images (see {@link Architectures}). */
@@ -215,7 +258,7 @@ public final class SlimModel implements AutoCloseable {
      * independent model, so that changing one leaves the other as it was.
      */
     public SlimModel copy(String newName) {
-        SlimModel copy = new SlimModel(newName, spec, seed, history.copy());
+        SlimModel copy = new SlimModel(newName, spec, seed, history.copy(), torchScriptModules());
         copy.copyWeightsFrom(this);
         if (mask != null) {
             copy.setMask(WeightMask.fromZeros(copy, mask.paths()));
@@ -256,6 +299,12 @@ public final class SlimModel implements AutoCloseable {
     @Override
     public String toString() {
         return "SlimModel[" + name + ", " + spec.arch() + ", " + spec.classes() + " classes]";
+    }
+
+    /** Where a TorchScript-based model came from, e.g. "torchscript (base.pt)"; the arch otherwise. */
+    public String origin() {
+        List<Layer> ts = spec.torchScriptLayers();
+        return ts.isEmpty() ? spec.arch() : spec.arch() + " (" + ts.get(0).source() + ")";
     }
 
     private static void collect(SequentialLayers seq, String prefix, Map<String, Parameter> out) {

@@ -21,12 +21,24 @@ public final class Prunable {
 
     private Prunable() {}
 
-    /** Paths of all conv and linear layers, in forward order. */
-    public static List<String> weightLayers(ModelSpec spec) {
+    /**
+     * Paths of all conv and linear layers, in forward order. Inside a TorchScript layer, whose
+     * graph is opaque, these are the modules with a weight of two or more dimensions (conv and
+     * linear weights; batch-norm weights are vectors), e.g. {@code backbone.features.0}.
+     */
+    public static List<String> weightLayers(ModelSpec spec, Map<String, Parameter> params) {
         List<String> out = new ArrayList<>();
         for (ModelSpec.LayerTrace t : spec.trace()) {
             if (t.layer().kind() == Layer.Kind.CONV || t.layer().kind() == Layer.Kind.LINEAR) {
                 out.add(t.path());
+            } else if (t.layer().kind() == Layer.Kind.TORCHSCRIPT) {
+                for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                    String key = e.getKey();
+                    if (key.startsWith(t.path() + ".") && key.endsWith(".weight")
+                            && e.getValue().getArray().getShape().dimension() >= 2) {
+                        out.add(key.substring(0, key.length() - ".weight".length()));
+                    }
+                }
             }
         }
         return out;
@@ -39,9 +51,9 @@ public final class Prunable {
      * @throws IllegalArgumentException when a pattern matches no layer, naming it and the layers
      */
     public static Map<String, Parameter> weights(SlimModel model, String exclude) {
-        List<String> layers = weightLayers(model.spec());
-        Set<String> excluded = LayerPatterns.select(layers, exclude, "layer");
         Map<String, Parameter> params = model.parameters();
+        List<String> layers = weightLayers(model.spec(), params);
+        Set<String> excluded = LayerPatterns.select(layers, exclude, "layer");
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (String layer : layers) {
             if (!excluded.contains(layer)) {

@@ -221,7 +221,7 @@ public final class Charts {
         for (ComparisonRow row : rows) {
             double x = macs ? row.macs()
                     : !Double.isNaN(row.latencyMsBatch32()) ? row.latencyMsBatch32() : row.latencyMsBatch1();
-            if (Double.isNaN(x) || Double.isNaN(row.accuracy())) {
+            if (Double.isNaN(x) || x < 0 || Double.isNaN(row.accuracy())) { // x < 0: MACs unknown
                 continue;
             }
             String name = row.model();

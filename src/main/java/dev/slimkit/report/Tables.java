@@ -34,7 +34,7 @@ public final class Tables {
             shape.append(row.outputShape());
             params.append(row.params());
             nonzero.append(row.nonzeroParams());
-            macs.append(row.macs());
+            appendMacs(macs, row.macs());
             trainable.append(row.trainable());
         }
         layer.append("total");
@@ -42,7 +42,7 @@ public final class Tables {
         shape.append("");
         params.append(stats.params());
         nonzero.append(stats.nonzeroParams());
-        macs.append(stats.macs());
+        appendMacs(macs, stats.macs());
         trainable.append(stats.trainableParams() + " trainable, " + stats.frozenParams() + " frozen");
         return Table.create(title, layer, type, shape, params, nonzero, macs, trainable);
     }
@@ -85,7 +85,7 @@ public final class Tables {
             model.append(row.model());
             params.append(row.params());
             nonzero.append(row.nonzeroParams());
-            macs.append(row.macs());
+            appendMacs(macs, row.macs());
             ms1.append(round(row.latencyMsBatch1()));
             ms32.append(round(row.latencyMsBatch32()));
             accuracy.append(round(row.accuracy()));
@@ -122,9 +122,19 @@ public final class Tables {
     private static void addRow(StringColumn metric, StringColumn before, StringColumn after, StringColumn change,
             String name, long b, long a) {
         metric.append(name);
-        before.append(String.format(java.util.Locale.ROOT, "%,d", b));
-        after.append(String.format(java.util.Locale.ROOT, "%,d", a));
-        change.append(b == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.3f×", (double) a / b));
+        // Negative means unknown (MACs of a TorchScript graph).
+        before.append(b < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%,d", b));
+        after.append(a < 0 ? "unknown" : String.format(java.util.Locale.ROOT, "%,d", a));
+        change.append(b <= 0 || a < 0 ? "–" : String.format(java.util.Locale.ROOT, "%.3f×", (double) a / b));
+    }
+
+    /** MACs, left empty when unknown (a TorchScript graph, whose MACs are -1). */
+    private static void appendMacs(LongColumn column, long macs) {
+        if (macs < 0) {
+            column.appendMissing();
+        } else {
+            column.append(macs);
+        }
     }
 
     /** Per prunable layer: parameters and sparsity before and after (layers with weights only). */

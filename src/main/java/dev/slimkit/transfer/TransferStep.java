@@ -148,6 +148,11 @@ public final class TransferStep {
             throw new IllegalArgumentException("target data must have at least 2 classes, got [" + data.numClasses() + "]");
         }
         List<Layer> layers = base.spec().layers();
+        if (layers.get(layers.size() - 1).kind() == Layer.Kind.TORCHSCRIPT) {
+            throw new IllegalArgumentException("model [" + base.name() + "] is one TorchScript graph ("
+                    + layers.get(layers.size() - 1).source() + "), so its head cannot be replaced; export the network"
+                    + " without its classifier and load it with %model NAME --from FILE.pt --classes N");
+        }
         if (layers.get(layers.size() - 1).kind() != Layer.Kind.LINEAR) {
             throw new IllegalArgumentException("model [" + base.name() + "] does not end with a linear head");
         }
@@ -185,7 +190,7 @@ public final class TransferStep {
         newLayers.add(head.withOut(data.numClasses()));
         ModelSpec spec = new ModelSpec(base.spec().arch(), base.spec().channels(), base.spec().height(),
                 base.spec().width(), data.numClasses(), base.spec().widthMultiplier(), newLayers);
-        SlimModel tuned = SlimModel.create(name, spec, base.seed());
+        SlimModel tuned = SlimModel.create(name, spec, base.seed(), base.torchScriptModules());
         Map<String, Parameter> src = base.parameters();
         for (Map.Entry<String, Parameter> e : tuned.parameters().entrySet()) {
             if (!e.getKey().startsWith(head.name() + ".")) {
@@ -274,7 +279,7 @@ public final class TransferStep {
         metrics.put("frozen params", (double) statsFrozen.frozenParams());
         metrics.put("seconds", (System.nanoTime() - start) / 1e9);
         Map<String, String> recipe = new LinkedHashMap<>();
-        recipe.put("base", base.name() + " (" + base.spec().arch() + ", " + base.spec().classes() + " classes)");
+        recipe.put("base", base.name() + " (" + base.origin() + ", " + base.spec().classes() + " classes)");
         recipe.put("target", data.toString());
         recipe.put("freeze", freeze + (frozen.isEmpty() ? "" : " " + frozen));
         recipe.put("training", config.epochs(epochs).describe());

@@ -172,10 +172,19 @@ public final class TrimStep {
 
     /** The groups this step may cut (after exclusions). */
     public List<ChannelGroup> groups() {
+        refuseTorchScript();
         List<ChannelGroup> all = Groups.of(source.spec());
         Set<String> excluded = LayerPatterns.select(all.stream().map(ChannelGroup::producer).toList(), exclude,
                 "trimmable layer");
         return all.stream().filter(g -> !excluded.contains(g.producer())).toList();
+    }
+
+    private void refuseTorchScript() {
+        for (Layer l : source.spec().torchScriptLayers()) {
+            throw new IllegalArgumentException("model [" + source.name() + "] has TorchScript layer [" + l.name()
+                    + "] (from " + l.source() + ") whose graph slimkit cannot see, so it cannot be trimmed; "
+                    + "use %prune for sparsity, or rebuild the network as a slimkit architecture");
+        }
     }
 
     /** Identity residual blocks (the removable ones) in order. */
@@ -195,6 +204,7 @@ public final class TrimStep {
      * @throws IllegalArgumentException naming the value and the fix
      */
     public TrimStep validate() {
+        refuseTorchScript();
         if (channels == 0 && macsTarget == 0 && blocks == 0) {
             throw new IllegalArgumentException("nothing to trim; pass --channels R, --macs R or --blocks K");
         }

@@ -45,9 +45,13 @@ public final class SlimkitMagics {
             .option("classes", "LIST", "keep these classes and relabel them 0..k-1, e.g. 5-9 or 0,2,5")
             .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1")
             .option("seed", "S", "seed of the validation split (default 0)");
-    static final MagicArgs MODEL = MagicArgs.of("model", "Build a fresh model into the session under NAME.")
+    static final MagicArgs MODEL = MagicArgs.of("model",
+            "Build a fresh model into the session under NAME, or load a PyTorch base from a TorchScript file.")
             .positional("NAME", "session name of the model")
             .option("arch", "ARCH", "architecture: " + String.join(", ", Architectures.NAMES))
+            .option("from", "FILE.pt", "TorchScript file (torch.jit.script(m).save(...)) instead of --arch; with"
+                    + " --classes N it is a backbone under a new head of N classes, without, the whole classifier")
+            .option("input", "CxHxW", "image shape a --from model takes (default: the --data set's, else 1x28x28)")
             .option("classes", "N", "number of classes (default: the --data set's, else 10)")
             .option("data", "D", "take classes and image shape from session data D")
             .option("width", "X", "width multiplier (default 1)")
@@ -230,7 +234,16 @@ public final class SlimkitMagics {
         }
         MagicArgs.Parsed a = MODEL.parse(args);
         String name = checkName(a.positional("NAME"));
-        String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES));
+        if (a.has("from")) {
+            modelFromTorchScript(a, name);
+            return;
+        }
+        if (a.has("input")) {
+            throw new UsageError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
+                    + " --data set's image shape");
+        }
+        String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES)
+                + ", or load a TorchScript file with --from FILE.pt");
         double width = a.number("width", 1.0, 0, 64, true);
         long seed = a.integer("seed", 0, 0);
         ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
@@ -247,6 +260,62 @@ public final class SlimkitMagics {
         sink.display(Html.of(String.format(Locale.ROOT,
                 "<div><b>%s</b>: %s, %d classes, width %s, seed %d — %,d params, %,d MACs per image, on %s</div>",
                 escape(name), arch, classes, width, seed, stats.params(), stats.macs(), model.device())));
+    }
+
+    private void modelFromTorchScript(MagicArgs.Parsed a, String name) {
+        if (a.has("arch") || a.has("width")) {
+            throw new UsageError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
+        }
+        ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
+        int classes = a.has("classes") ? a.integer("classes", 0, 2) : 0;
+        if (data != null && a.has("classes") && classes != data.numClasses()) {
+            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
+                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
+        }
+        if (data != null && !a.has("classes")) {
+            classes = data.numClasses();
+        }
+        int[] shape = a.has("input") ? parseShape(a.string("input", "")) : data == null ? new int[] {1, 28, 28}
+                : data.imageShape();
+        long seed = a.integer("seed", 0, 0);
+        Path file = Path.of(a.string("from", ""));
+        int headClasses = classes;
+        SlimModel model = call(() -> SlimModel.fromTorchScript(name, file, shape, headClasses, seed));
+        if (data != null && model.spec().classes() != data.numClasses()) {
+            int got = model.spec().classes();
+            model.close();
+            throw new UsageError("%model: [" + file.getFileName() + "] outputs " + got + " classes but data ["
+                    + a.string("data", "") + "] has " + data.numClasses() + "; pass --classes "
+                    + data.numClasses() + " to load it as a backbone under a new head");
+        }
+        session.putModel(name, model);
+        ModelStats stats = ModelStats.of(model);
+        List<String> layers = model.spec().layers().stream().map(l -> l.name() + " (" + l.typeName() + ")").toList();
+        sink.display(Html.of(String.format(Locale.ROOT,
+                "<div><b>%s</b>: TorchScript from %s, %d classes, input %dx%dx%d — %,d params, MACs unknown"
+                        + " (opaque graph), on %s<br>layers: %s<br>fine-tune with %%train or %%transfer, sparsify with"
+                        + " %%prune; %%trim cannot cut an opaque graph</div>",
+                escape(name), escape(file.getFileName().toString()), model.spec().classes(), shape[0], shape[1],
+                shape[2], stats.params(), model.device(), escape(String.join(", ", layers)))));
+    }
+
+    private static int[] parseShape(String text) {
+        String[] parts = text.split("x");
+        if (parts.length != 3) {
+            throw new UsageError("%model: --input [" + text + "] must be CxHxW, e.g. 1x28x28");
+        }
+        int[] shape = new int[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                shape[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                shape[i] = 0;
+            }
+            if (shape[i] < 1) {
+                throw new UsageError("%model: --input [" + text + "] must be CxHxW with sizes >= 1, e.g. 1x28x28");
+            }
+        }
+        return shape;
     }
 
     /** {@code %train NAME --data D ...}: live chart and progress bar, then the step's table. */
