@@ -97,6 +97,35 @@ public final class History {
         return h;
     }
 
+    /**
+     * Appends the epochs, steps and series values of {@code other} that come after this history's
+     * own: for a stand-in model (e.g. a head trained on cached features) whose history started as
+     * a copy of this one.
+     */
+    public void appendNewer(History other) {
+        List<Epoch> theirEpochs = other.epochs();
+        List<Step> theirSteps = other.steps();
+        java.util.Map<String, List<Step>> theirSeries = other.series();
+        synchronized (this) {
+            for (Epoch e : theirEpochs) {
+                if (e.epoch() > epochs.size()) {
+                    epochs.add(e);
+                }
+            }
+            long last = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step();
+            for (Step s : theirSteps) {
+                if (s.step() > last) {
+                    steps.add(s);
+                }
+            }
+            theirSeries.forEach((name, values) -> {
+                List<Step> mine = series.computeIfAbsent(name, k -> new ArrayList<>());
+                long lastOfSeries = mine.isEmpty() ? 0 : mine.get(mine.size() - 1).step();
+                values.stream().filter(v -> v.step() > lastOfSeries).forEach(mine::add);
+            });
+        }
+    }
+
     /** Rebuilds a history from saved rows. */
     public static History of(List<Epoch> epochs, List<Step> steps) {
         History h = new History();

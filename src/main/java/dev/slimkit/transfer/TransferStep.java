@@ -35,6 +35,8 @@ import java.util.Set;
  *       statistics do not move.
  *   <li>{@code unfreezeAfter(K)}: after K epochs everything is unfrozen and the backbone trains at
  *       {@code learningRate × backboneLrMultiplier} (discriminative learning rates).
+ *   <li>{@code cacheFeatures(true)}: the frozen layers run once over the data and the head trains on
+ *       their outputs (see {@link FeatureCache}); same weights, far less compute per epoch.
  * </ul>
  *
  * The step works on a copy when {@link #as} names one (the base stays as it was), else in place.
@@ -50,8 +52,11 @@ public final class TransferStep {
     private String as;
     private TrainConfig config = TrainConfig.defaults();
     private final List<FitListener> listeners = new ArrayList<>();
+    private boolean cacheFeatures;
     private SlimModel model;
     private final List<String> phases = new ArrayList<>();
+    private double featureSeconds = Double.NaN;
+    private double cachedEpochSeconds = Double.NaN;
 
     /** Starts a transfer from {@code base}. */
     public TransferStep(SlimModel base) {
@@ -101,6 +106,16 @@ public final class TransferStep {
                     + "]; pass e.g. 0.1");
         }
         backboneLrMultiplier = value;
+        return this;
+    }
+
+    /**
+     * Runs the frozen layers once over the data and trains the rest on their outputs (DL4J's
+     * feature caching): same result, far fewer backbone passes. Needs a frozen backbone; with
+     * {@link #unfreezeAfter} it applies to the frozen epochs only.
+     */
+    public TransferStep cacheFeatures(boolean value) {
+        cacheFeatures = value;
         return this;
     }
 
@@ -165,6 +180,10 @@ public final class TransferStep {
         if (freeze.matches("\\d+") && (Integer.parseInt(freeze) < 1 || Integer.parseInt(freeze) >= layers.size())) {
             throw new IllegalArgumentException("freeze [" + freeze + "] must be between 1 and " + (layers.size() - 1)
                     + " (the model has " + layers.size() + " top-level layers, the last is the head)");
+        }
+        if (cacheFeatures && freeze.equals("none")) {
+            throw new IllegalArgumentException("cache-features needs a frozen backbone, but freeze is [none]; pass"
+                    + " --freeze backbone (or K) or drop --cache-features");
         }
         if (unfreezeAfter >= epochs) {
             throw new IllegalArgumentException("unfreeze-after [" + unfreezeAfter + "] must be less than the epochs ["
@@ -242,13 +261,52 @@ public final class TransferStep {
         }
     }
 
+    /** Phase one with cached features: the frozen layers run once, the head trains on their outputs. */
+    private FitResult fitOnCachedFeatures(int frozenCount, int epochCount) {
+        long start = System.nanoTime();
+        ImageData features = FeatureCache.features(model, frozenCount, data);
+        featureSeconds = (System.nanoTime() - start) / 1e9;
+        ModelSpec headSpec = FeatureCache.headSpec(model.spec(), frozenCount);
+        try (SlimModel head = SlimModel.create(model.name() + "-head", headSpec, model.seed(),
+                headSpec.hasTorchScript() ? model.torchScriptModules() : Map.of())) {
+            Set<String> paths = head.parameters().keySet();
+            FeatureCache.copy(model, head, paths);
+            head.history().appendNewer(model.history());
+            // Live charts read the model's history: keep it in step with the stand-in head's.
+            FitListener sync = new FitListener() {
+                @Override
+                public void onBatch(FitListener.BatchProgress progress) {
+                    model.history().appendNewer(head.history());
+                }
+
+                @Override
+                public void onEpoch(History.Epoch epoch, History history) {
+                    model.history().appendNewer(head.history());
+                }
+            };
+            List<FitListener> all = new ArrayList<>();
+            all.add(sync);
+            all.addAll(listeners);
+            long fitStart = System.nanoTime();
+            FitResult fit = FitLoop.fit(head, features, config.epochs(epochCount), all);
+            cachedEpochSeconds = (System.nanoTime() - fitStart) / 1e9 / Math.max(1, fit.epochs().size());
+            FeatureCache.copy(head, model, paths);
+            model.mask().ifPresent(dev.slimkit.model.WeightMask::apply);
+            model.history().appendNewer(head.history()); // the last steps, if no listener call followed them
+            return fit;
+        }
+    }
+
     private StepResult tune(ModelStats statsFrozen, Set<String> frozen, long start) {
         Evaluation before = Evaluator.evaluate(model, data.test(), 256);
         int first = unfreezeAfter > 0 ? unfreezeAfter : epochs;
         List<History.Epoch> rows = new ArrayList<>();
-        FitResult fit = FitLoop.fit(model, data, config.epochs(first), listeners);
+        FitResult fit = cacheFeatures ? fitOnCachedFeatures(frozen.size(), first)
+                : FitLoop.fit(model, data, config.epochs(first), listeners);
         rows.addAll(fit.epochs());
-        phases.add("epochs 1-" + first + ": " + (frozen.isEmpty() ? "nothing frozen" : frozen.size() + " layers frozen"));
+        phases.add("epochs 1-" + first + ": " + (frozen.isEmpty() ? "nothing frozen" : frozen.size() + " layers frozen")
+                + (cacheFeatures ? String.format(Locale.ROOT, ", head trained on cached features (computed once in"
+                        + " %.2f s; %.2f s per epoch)", featureSeconds, cachedEpochSeconds) : ""));
         long batches = fit.batches();
         boolean interrupted = fit.interrupted();
         if (!interrupted && unfreezeAfter > 0) {
@@ -277,11 +335,15 @@ public final class TransferStep {
         }
         metrics.put("trainable params while frozen", (double) statsFrozen.trainableParams());
         metrics.put("frozen params", (double) statsFrozen.frozenParams());
+        if (cacheFeatures) {
+            metrics.put("feature cache seconds", featureSeconds);
+            metrics.put("head-only seconds per epoch", cachedEpochSeconds);
+        }
         metrics.put("seconds", (System.nanoTime() - start) / 1e9);
         Map<String, String> recipe = new LinkedHashMap<>();
         recipe.put("base", base.name() + " (" + base.origin() + ", " + base.spec().classes() + " classes)");
         recipe.put("target", data.toString());
-        recipe.put("freeze", freeze + (frozen.isEmpty() ? "" : " " + frozen));
+        recipe.put("freeze", freeze + (frozen.isEmpty() ? "" : " " + frozen) + (cacheFeatures ? ", features cached" : ""));
         recipe.put("training", config.epochs(epochs).describe());
         if (unfreezeAfter > 0) {
             recipe.put("unfreeze", String.format(Locale.ROOT, "after %d epoch(s), backbone lr × %s", unfreezeAfter,

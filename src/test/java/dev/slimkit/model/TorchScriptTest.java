@@ -141,6 +141,20 @@ class TorchScriptTest {
     }
 
     @Test
+    void cachedBackboneFeaturesGiveTheSameHead() throws Exception {
+        try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
+            var plain = Slim.transfer(m).to(DATA).epochs(2).batchSize(16).as("plain");
+            var cached = Slim.transfer(m).to(DATA).epochs(2).batchSize(16).as("cached").cacheFeatures(true);
+            plain.run();
+            cached.run();
+            try (SlimModel a = plain.model(); SlimModel b = cached.model()) {
+                assertArrayEquals(a.parameters().get("head.weight").getArray().toFloatArray(),
+                        b.parameters().get("head.weight").getArray().toFloatArray(), 1e-5f);
+            }
+        }
+    }
+
+    @Test
     void saveLoadAndCopyKeepWeightsAndBatchNormStatistics() throws Exception {
         try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
             float[] untrained = evalOutput(m);

@@ -70,6 +70,43 @@ class TransferTest {
     }
 
     @Test
+    void cachedFeaturesTrainTheSameHeadAsRunningTheFrozenBackboneEachBatch() {
+        try (SlimModel base = trainedBase()) {
+            TrainConfig config = TrainConfig.defaults().batchSize(16).learningRate(0.01);
+            TransferStep plain = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(2).config(config).as("plain");
+            TransferStep cached = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(2).config(config).as("cached")
+                    .cacheFeatures(true);
+            StepResult p = plain.run();
+            StepResult c = cached.run();
+            try (SlimModel a = plain.model(); SlimModel b = cached.model()) {
+                Map<String, float[]> wa = snapshot(a);
+                Map<String, float[]> wb = snapshot(b);
+                for (String key : wa.keySet()) {
+                    assertArrayEquals(wa.get(key), wb.get(key), 1e-4f, key);
+                }
+                assertEquals(p.accuracy(), c.accuracy(), 1e-9);
+                // a new head starts a new history; both ways record the same epochs and step numbers
+                assertEquals(3, a.history().epochCount());
+                assertEquals(3, b.history().epochCount());
+                assertEquals(a.history().steps().stream().map(History.Step::step).toList(),
+                        b.history().steps().stream().map(History.Step::step).toList());
+                assertTrue(c.metrics().get("feature cache seconds") > 0);
+                assertTrue(cached.phases().get(0).contains("head trained on cached features"), cached.phases().get(0));
+            }
+        }
+    }
+
+    @Test
+    void cachingFeaturesNeedsAFrozenBackbone() {
+        try (SlimModel base = SlimModel.create("cnn-small", 6, 0.25, 1)) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Slim.transfer(base).to(TARGET).freeze("none").cacheFeatures(true).run());
+            assertEquals("cache-features needs a frozen backbone, but freeze is [none]; pass --freeze backbone (or K)"
+                    + " or drop --cache-features", e.getMessage());
+        }
+    }
+
+    @Test
     void unfreezeAfterSwitchesAtTheRightEpoch() {
         try (SlimModel base = trainedBase()) {
             Map<Integer, Long> trainableAt = new HashMap<>();

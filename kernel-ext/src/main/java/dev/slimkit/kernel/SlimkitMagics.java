@@ -77,6 +77,7 @@ public final class SlimkitMagics {
             .option("unfreeze-after", "K", "unfreeze everything after K epochs")
             .option("lr", "X", "learning rate (default 0.001)")
             .option("backbone-lr-mult", "F", "learning-rate factor of the backbone once unfrozen (default 0.1)")
+            .flag("cache-features", "run the frozen layers once and train the head on their outputs (frozen epochs only)")
             .option("batch", "N", "batch size (default 128)")
             .option("seed", "S", "seed of the shuffling (default 0)")
             .option("as", "NEW", "tune a copy under this name, leaving NAME unchanged");
@@ -272,9 +273,6 @@ public final class SlimkitMagics {
             throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
                     + "], which has " + data.numClasses() + " classes; drop --classes or change it");
         }
-        if (data != null && !a.has("classes")) {
-            classes = data.numClasses();
-        }
         int[] shape = a.has("input") ? parseShape(a.string("input", "")) : data == null ? new int[] {1, 28, 28}
                 : data.imageShape();
         long seed = a.integer("seed", 0, 0);
@@ -367,6 +365,7 @@ public final class SlimkitMagics {
                     .epochs(a.integer("epochs", 1, -1_000_000))
                     .backboneLrMultiplier(a.number("backbone-lr-mult", 0.1, -1e9, 1e9, false))
                     .config(trainingOptions(a, true))
+                    .cacheFeatures(a.has("cache-features"))
                     .as(as);
             if (a.has("unfreeze-after")) {
                 t.unfreezeAfter(a.integer("unfreeze-after", 1, -1_000_000));

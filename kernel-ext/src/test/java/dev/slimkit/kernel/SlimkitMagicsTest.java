@@ -223,6 +223,40 @@ class SlimkitMagicsTest {
     }
 
     @Test
+    void torchScriptBaseLoadsTransfersAndRefusesTrimming() {
+        setUpModel();
+        String dirOf = Path.of("../src/test/resources/torchscript").toAbsolutePath().normalize().toString();
+        magics.model(args("tb --from " + dirOf + "/tiny_backbone.pt --classes 4"));
+        assertEquals(List.of("backbone", "flatten", "head"),
+                session.model("tb").spec().layers().stream().map(l -> l.name()).toList());
+        String shown = ((Html) sink.values().get(0)).html();
+        assertTrue(shown.contains("TorchScript from tiny_backbone.pt, 4 classes, input 1x28x28"), shown);
+        assertTrue(shown.contains("MACs unknown"), shown);
+        sink.clear();
+        magics.transfer(args("tb --data fm --epochs 2 --batch 32 --as tb2 --cache-features"));
+        Table figures = sink.of(Table.class).stream().filter(t -> t.name().equals("transfer figures")).findFirst()
+                .orElseThrow();
+        assertTrue(figures.print().contains("feature cache seconds"), figures.print());
+        XYChart live = sink.of(XYChart.class).get(0);
+        assertEquals(2, live.getSeriesMap().get(Charts.TRAIN_ACCURACY).getXData().length,
+                "the live chart followed the head trained on cached features");
+        assertError("model [tb] has TorchScript layer [backbone] (from tiny_backbone.pt) whose graph slimkit cannot"
+                + " see, so it cannot be trimmed; use %prune for sparsity, or rebuild the network as a slimkit"
+                + " architecture", () -> magics.trim(args("tb --channels 0.5")));
+        assertError("%model: [tiny_classifier.pt] outputs 3 classes but data [fm] has 4; pass --classes 4 to load it"
+                + " as a backbone under a new head", () -> magics.model(args("x --from " + dirOf + "/tiny_classifier.pt --data fm")));
+        assertError("%model: --from loads a TorchScript file; drop --arch",
+                () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt --arch mlp")));
+        assertError("no TorchScript file at [/nope.pt]; check the path", () -> magics.model(args("x --from /nope.pt")));
+        assertError("%model: --input [3x32] must be CxHxW, e.g. 1x28x28",
+                () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt --input 3x32")));
+        assertError("TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
+                + " --classes N to put a linear head of N classes on it",
+                () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt")));
+        assertFalse(session.allModels().containsKey("x"), "nothing half-made is kept");
+    }
+
+    @Test
     void helpAndOverviewDisplayUsage() {
         magics.train(List.of("--help"));
         assertTrue(((Html) sink.values().get(0)).html().contains("--optimizer OPT"));
