@@ -4,6 +4,8 @@
 #                                     same network, data, batch 128, Adam and thread count.
 #   install/bench.sh trim             per channel-trim ratio: MACs ratio and measured latency ratio
 #                                     at batch 1 and 32 (cnn-small and resnet20).
+#   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k
+#                                     images): backbone run every batch vs cached features.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -32,5 +34,10 @@ case "$what" in
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" dev.slimkit.bench.TrimBench
     ;;
-  *) echo "unknown benchmark [$what]; choose train or trim" >&2; exit 2 ;;
+  transfer)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" \
+      dev.slimkit.bench.TransferBench "${2:-3}"
+    ;;
+  *) echo "unknown benchmark [$what]; choose train, trim or transfer" >&2; exit 2 ;;
 esac

@@ -301,10 +301,11 @@ public final class TransferStep {
         Evaluation before = Evaluator.evaluate(model, data.test(), 256);
         int first = unfreezeAfter > 0 ? unfreezeAfter : epochs;
         List<History.Epoch> rows = new ArrayList<>();
+        long trainStart = System.nanoTime();
         FitResult fit = cacheFeatures ? fitOnCachedFeatures(frozen.size(), first)
                 : FitLoop.fit(model, data, config.epochs(first), listeners);
         rows.addAll(fit.epochs());
-        phases.add("epochs 1-" + first + ": " + (frozen.isEmpty() ? "nothing frozen" : frozen.size() + " layers frozen")
+        phases.add("epochs 1-" + first + ": " + (frozen.isEmpty() ? "nothing frozen" : frozen.size() + (frozen.size() == 1 ? " layer" : " layers") + " frozen")
                 + (cacheFeatures ? String.format(Locale.ROOT, ", head trained on cached features (computed once in"
                         + " %.2f s; %.2f s per epoch)", featureSeconds, cachedEpochSeconds) : ""));
         long batches = fit.batches();
@@ -323,6 +324,7 @@ public final class TransferStep {
             phases.add("epochs " + (unfreezeAfter + 1) + "-" + epochs + ": all trainable, backbone at lr × "
                     + backboneLrMultiplier);
         }
+        double trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
         Evaluation after = interrupted ? null : Evaluator.evaluate(model, data.test(), 256);
         List<String> notes = new ArrayList<>(phases);
         if (interrupted) {
@@ -339,6 +341,7 @@ public final class TransferStep {
             metrics.put("feature cache seconds", featureSeconds);
             metrics.put("head-only seconds per epoch", cachedEpochSeconds);
         }
+        metrics.put("training seconds", trainingSeconds);
         metrics.put("seconds", (System.nanoTime() - start) / 1e9);
         Map<String, String> recipe = new LinkedHashMap<>();
         recipe.put("base", base.name() + " (" + base.origin() + ", " + base.spec().classes() + " classes)");
