@@ -82,9 +82,10 @@ public final class SequentialLayers extends AbstractBlock {
         for (Map.Entry<String, Block> e : layers.entrySet()) {
             boolean train = training && !fixed.contains(e.getKey());
             current = e.getValue().forward(parameterStore, current, train, params);
-            if (training && !train && e.getValue() instanceof ai.djl.pytorch.engine.PtSymbolBlock) {
-                // A frozen TorchScript module runs under PyTorch's inference guard, whose outputs
-                // autograd refuses downstream; a copy made outside the guard is an ordinary tensor.
+            if (!train && e.getValue() instanceof ai.djl.pytorch.engine.PtSymbolBlock) {
+                // In inference mode a TorchScript module runs under PyTorch's inference guard, whose
+                // outputs autograd refuses downstream (a trainable head, a distillation loss); a copy
+                // made outside the guard is an ordinary tensor.
                 current = new NDList(current.stream().map(ai.djl.ndarray.NDArray::duplicate).toList());
             }
         }

@@ -88,6 +88,13 @@ public final class History {
         return epochs.stream().mapToLong(Epoch::batches).sum();
     }
 
+    /** Forgets every record (a model copied for a new task starts its own history). */
+    public synchronized void clear() {
+        epochs.clear();
+        steps.clear();
+        series.clear();
+    }
+
     /** An independent copy. */
     public synchronized History copy() {
         History h = new History();

@@ -40,6 +40,8 @@ import java.util.Set;
  * </ul>
  *
  * The step works on a copy when {@link #as} names one (the base stays as it was), else in place.
+ * The tuned model's history holds the target task only, unless the model is tuned in place with
+ * its head kept, when the target epochs follow the source ones.
  */
 public final class TransferStep {
 
@@ -203,6 +205,9 @@ public final class TransferStep {
         String name = as != null ? as : base.name();
         if (head.out() == data.numClasses()) {
             model = as != null ? base.copy(as) : base;
+            if (as != null) {
+                model.history().clear(); // the copy's curves are the target task's
+            }
             return model;
         }
         List<Layer> newLayers = new ArrayList<>(layers.subList(0, layers.size() - 1));
@@ -218,6 +223,12 @@ public final class TransferStep {
         }
         model = tuned;
         return model;
+    }
+
+    /** True when the base's head had another class count and was replaced by a fresh one. */
+    public boolean headReplaced() {
+        List<Layer> layers = base.spec().layers();
+        return data != null && layers.get(layers.size() - 1).out() != data.numClasses();
     }
 
     /** The top-level layers the freeze mode freezes. */
@@ -331,7 +342,8 @@ public final class TransferStep {
             notes.add("interrupted after " + batches + " batches");
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("accuracy before (new head)", before.accuracy());
+        metrics.put(headReplaced() ? "accuracy before (new head)" : "accuracy before (source head kept)",
+                before.accuracy());
         if (after != null) {
             metrics.put("accuracy after", after.accuracy());
         }
@@ -346,6 +358,8 @@ public final class TransferStep {
         Map<String, String> recipe = new LinkedHashMap<>();
         recipe.put("base", base.name() + " (" + base.origin() + ", " + base.spec().classes() + " classes)");
         recipe.put("target", data.toString());
+        recipe.put("head", headReplaced() ? "replaced: " + base.spec().classes() + " → " + data.numClasses()
+                + " classes, fresh weights" : "kept (" + data.numClasses() + " classes, as the base)");
         recipe.put("freeze", freeze + (frozen.isEmpty() ? "" : " " + frozen) + (cacheFeatures ? ", features cached" : ""));
         recipe.put("training", config.epochs(epochs).describe());
         if (unfreezeAfter > 0) {

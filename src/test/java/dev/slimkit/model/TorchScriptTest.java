@@ -204,6 +204,18 @@ class TorchScriptTest {
     }
 
     @Test
+    void aTorchScriptTeacherDistilsIntoASlimkitStudent() throws Exception {
+        ImageData three = Datasets.synthetic(3, 96, 30, 5);
+        try (SlimModel teacher = SlimModel.fromTorchScript("teacher", fixture("tiny_classifier.pt"), IMAGE, 0, 0)) {
+            float[] before = evalOutput(teacher);
+            StepResult r = Slim.distill(teacher).student("mlp").width(0.25).data(three).epochs(1).batchSize(16)
+                    .measureLatency(false).run();
+            assertTrue(Double.isFinite(r.accuracy()), "student trained and evaluated");
+            assertArrayEquals(before, evalOutput(teacher), 0f, "the teacher did not move");
+        }
+    }
+
+    @Test
     void badInputsAreRefusedWithTheValueAndTheFix() throws Exception {
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> SlimModel.fromTorchScript("x", dir.resolve("none.pt"), IMAGE, 0, 0));

@@ -97,6 +97,23 @@ class TransferTest {
     }
 
     @Test
+    void aCopyWithTheHeadKeptStartsItsOwnHistory() {
+        ImageData sameCount = SOURCE.classes(0, 1, 2, 3, 4, 5); // six classes, as the base's head
+        try (SlimModel base = trainedBase()) {
+            int baseEpochs = base.history().epochCount();
+            TransferStep step = Slim.transfer(base).to(sameCount).epochs(1).batchSize(32).as("kept");
+            StepResult r = step.run();
+            try (SlimModel kept = step.model()) {
+                assertFalse(step.headReplaced());
+                assertEquals(1, kept.history().epochCount(), "the target task only");
+                assertEquals(baseEpochs, base.history().epochCount(), "the base keeps its own");
+                assertTrue(r.metrics().containsKey("accuracy before (source head kept)"), r.metrics().toString());
+                assertEquals("kept (6 classes, as the base)", r.recipe().get("head"));
+            }
+        }
+    }
+
+    @Test
     void cachingFeaturesNeedsAFrozenBackbone() {
         try (SlimModel base = SlimModel.create("cnn-small", 6, 0.25, 1)) {
             var e = assertThrows(IllegalArgumentException.class,
