@@ -3,6 +3,7 @@ interrupting %train, and the kernel staying usable afterwards.
 
 Run: python3 -m unittest -v test_kernel_behaviour   (the kernelspec 'slimkit' must be installed)
 """
+import os
 import re
 import time
 import unittest
@@ -43,7 +44,15 @@ class SlimkitKernelBehaviour(unittest.TestCase):
     def test_1_bad_input_is_one_line(self):
         self.run_cell("%data fm --source synthetic --limit 2000 --test-limit 100")
         self.run_cell("%model m --arch cnn-small --data fm")
+        fixture = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "../../../../src/test/resources/torchscript/tiny_classifier.pt"))
+        loaded = self.run_cell("%model ts --from " + fixture)
+        self.assertFalse([c for k, c in loaded if k == "error"], loaded)
         cases = {
+            "%model x --from /no/such.pt": "no TorchScript file at [/no/such.pt]; check the path",
+            "%trim ts --channels 0.5": "model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph"
+                                       " slimkit cannot see, so it cannot be trimmed; use %prune for sparsity, or"
+                                       " rebuild the network as a slimkit architecture",
             "%train m --data nope": "no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
             "%train m --data fm --epochs -1": "%train: --epochs must be >= 1, got [-1]",
             "%train m --data fm --bogus 3": "%train: unknown option [--bogus]; options: --data, --epochs, --batch, --lr,"

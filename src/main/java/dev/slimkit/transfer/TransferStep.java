@@ -342,7 +342,7 @@ public final class TransferStep {
             notes.add("interrupted after " + batches + " batches");
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(headReplaced() ? "accuracy before (new head)" : "accuracy before (source head kept)",
+        metrics.put(headReplaced() ? "accuracy before (new head)" : "accuracy before (the base's head)",
                 before.accuracy());
         if (after != null) {
             metrics.put("accuracy after", after.accuracy());

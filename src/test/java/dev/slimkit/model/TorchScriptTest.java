@@ -96,6 +96,10 @@ class TorchScriptTest {
                 want[i] = list.get(i).getAsFloat();
             }
             assertArrayEquals(want, evalOutput(m), 1e-5f);
+            try (SlimModel viaFacade = Slim.fromTorchScript(fixture("tiny_classifier.pt"), 0)) {
+                assertEquals("tiny_classifier", viaFacade.name());
+                assertArrayEquals(want, evalOutput(viaFacade), 1e-5f);
+            }
         }
     }
 

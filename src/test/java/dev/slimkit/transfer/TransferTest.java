@@ -107,7 +107,7 @@ class TransferTest {
                 assertFalse(step.headReplaced());
                 assertEquals(1, kept.history().epochCount(), "the target task only");
                 assertEquals(baseEpochs, base.history().epochCount(), "the base keeps its own");
-                assertTrue(r.metrics().containsKey("accuracy before (source head kept)"), r.metrics().toString());
+                assertTrue(r.metrics().containsKey("accuracy before (the base's head)"), r.metrics().toString());
                 assertEquals("kept (6 classes, as the base)", r.recipe().get("head"));
             }
         }
