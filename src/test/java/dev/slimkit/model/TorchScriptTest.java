@@ -198,6 +198,9 @@ class TorchScriptTest {
                 }
             }
             assertEquals(total / 2, zeros);
+            var scan = dev.slimkit.prune.Sensitivity.scan(m, Datasets.synthetic(3, 16, 30, 2).test(),
+                    new double[] {0.5, 0.9}, "net.classifier");
+            assertEquals(List.of("net.features.0", "net.features.4"), List.copyOf(scan.accuracy().keySet()));
             Path file = dir.resolve("p.slim");
             ModelIO.save(m, file);
             try (SlimModel loaded = ModelIO.load(file)) {
