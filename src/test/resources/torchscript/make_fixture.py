@@ -1,7 +1,8 @@
 """Makes the TorchScript fixtures with Debian's PyTorch (python3-torch): a tiny CNN with batch
 norm, scripted (not traced, so BN switches between train and eval), saved whole as a
 3-class classifier (tiny_classifier.pt) and as a backbone without its classifier
-(tiny_backbone.pt, output 8x7x7 per image). tiny_expected.json holds PyTorch's eval-mode outputs
+(tiny_backbone.pt, output 8x7x7 per image), and a state_dict saved with torch.save
+(state_dict.pt), which is not TorchScript. tiny_expected.json holds PyTorch's eval-mode outputs
 for a fixed input, so slimkit's forward pass is checked against PyTorch's own.
 Run once: /usr/bin/python3 make_fixture.py"""
 import json
@@ -46,3 +47,5 @@ with torch.no_grad():
                 "backbone_shape": list(features(x).shape)}
 with open("tiny_expected.json", "w") as f:
     json.dump(expected, f, indent=1)
+# Not TorchScript: what torch.save writes (slimkit must say so).
+torch.save(nn.Linear(3, 2).state_dict(), "state_dict.pt")

@@ -105,7 +105,8 @@ public final class TorchScript {
         // torch.save is a zip too, but has no code/ folder) fails at load with a clear message.
         if (bytes.length < 4 || bytes[0] != 'P' || bytes[1] != 'K') {
             throw new IllegalArgumentException("[" + file + "] is not a TorchScript file; export one in Python with"
-                    + " torch.jit.script(model).save('" + file.getFileName() + "')");
+                    + " torch.jit.script(model).save('"
+                    + (file.getFileName().toString().endsWith(".pt") ? file.getFileName() : "model.pt") + "')");
         }
         return bytes;
     }
@@ -127,8 +128,12 @@ public final class TorchScript {
             block.freezeParameters(false); // trainable, as DJL's trainParam=true gives
             return block;
         } catch (IOException | EngineException e) {
+            String reason = firstLine(e);
+            if (reason.contains("constants.pkl")) {
+                reason = "it holds no TorchScript code: torch.save writes such files, a state_dict or a pickled model";
+            }
             throw new IllegalArgumentException("[" + source + "] is not a TorchScript module PyTorch "
-                    + "can load (" + firstLine(e) + "); export it with torch.jit.script(model).save(...)", e);
+                    + "can load (" + reason + "); export it with torch.jit.script(model).save(...)", e);
         }
     }
 
@@ -165,9 +170,20 @@ public final class TorchScript {
         }
     }
 
-    private static String firstLine(Throwable e) {
+    /**
+     * The one line of a PyTorch error worth showing: after a TorchScript traceback, the last
+     * {@code RuntimeError: ...} line (e.g. "expected input[2, 3, 32, 32] to have 1 channels");
+     * otherwise the first line.
+     */
+    static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl).strip();
+        String[] lines = m.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            java.util.regex.Matcher error = java.util.regex.Pattern.compile("^\\w*Error: (.+)$").matcher(lines[i].strip());
+            if (error.matches()) {
+                return error.group(1).strip();
+            }
+        }
+        return lines[0].strip();
     }
 }

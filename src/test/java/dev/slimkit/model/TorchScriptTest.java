@@ -232,11 +232,16 @@ class TorchScriptTest {
         var notTs = assertThrows(IllegalArgumentException.class, () -> SlimModel.fromTorchScript("x", text, IMAGE, 0, 0));
         assertEquals("[" + text + "] is not a TorchScript file; export one in Python with"
                 + " torch.jit.script(model).save('notes.pt')", notTs.getMessage());
+        var stateDict = assertThrows(IllegalArgumentException.class,
+                () -> SlimModel.fromTorchScript("x", fixture("state_dict.pt"), IMAGE, 0, 0));
+        assertEquals("[state_dict.pt] is not a TorchScript module PyTorch can load (it holds no TorchScript code:"
+                + " torch.save writes such files, a state_dict or a pickled model); export it with"
+                + " torch.jit.script(model).save(...)", stateDict.getMessage());
         var shape = assertThrows(IllegalArgumentException.class,
                 () -> SlimModel.fromTorchScript("x", fixture("tiny_classifier.pt"), new int[] {3, 32, 32}, 0, 0));
-        assertTrue(shape.getMessage().startsWith("TorchScript model [tiny_classifier.pt] fails on a 3x32x32 input ("),
-                shape.getMessage());
-        assertTrue(shape.getMessage().endsWith("); pass --input CxHxW with the image size it expects"), shape.getMessage());
+        assertEquals("TorchScript model [tiny_classifier.pt] fails on a 3x32x32 input (Given groups=1, weight of size"
+                + " [4, 1, 3, 3], expected input[2, 3, 32, 32] to have 1 channels, but got 3 channels instead); pass"
+                + " --input CxHxW with the image size it expects", shape.getMessage());
         var features = assertThrows(IllegalArgumentException.class,
                 () -> SlimModel.fromTorchScript("x", fixture("tiny_backbone.pt"), IMAGE, 0, 0));
         assertEquals("TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
