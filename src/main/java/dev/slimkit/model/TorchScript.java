@@ -37,6 +37,9 @@ public final class TorchScript {
     /** Name of the linear head put on a TorchScript backbone. */
     public static final String HEAD = "head";
 
+    /** A Python exception line, e.g. {@code RuntimeError: mat1 and mat2 shapes cannot be multiplied}. */
+    private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile("^\\w*Error: (.+)$");
+
     private TorchScript() {}
 
     /**
@@ -179,7 +182,7 @@ public final class TorchScript {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
         String[] lines = m.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
-            java.util.regex.Matcher error = java.util.regex.Pattern.compile("^\\w*Error: (.+)$").matcher(lines[i].strip());
+            java.util.regex.Matcher error = ERROR_LINE.matcher(lines[i].strip());
             if (error.matches()) {
                 return error.group(1).strip();
             }

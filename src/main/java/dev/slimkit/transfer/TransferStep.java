@@ -1,6 +1,5 @@
 package dev.slimkit.transfer;
 
-import ai.djl.nn.Parameter;
 import dev.slimkit.StepResult;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.Layer;
@@ -215,12 +214,14 @@ public final class TransferStep {
         ModelSpec spec = new ModelSpec(base.spec().arch(), base.spec().channels(), base.spec().height(),
                 base.spec().width(), data.numClasses(), base.spec().widthMultiplier(), newLayers);
         SlimModel tuned = SlimModel.create(name, spec, base.seed(), base.torchScriptModules());
-        Map<String, Parameter> src = base.parameters();
-        for (Map.Entry<String, Parameter> e : tuned.parameters().entrySet()) {
-            if (!e.getKey().startsWith(head.name() + ".")) {
-                e.getValue().getArray().set(src.get(e.getKey()).getArray().toFloatArray());
-            }
-        }
+        // Every weight but the head's comes from the base; TorchScript layers were loaded from its
+        // current modules above, so they already hold it.
+        Set<String> loaded = new LinkedHashSet<>();
+        spec.torchScriptLayers().forEach(l -> loaded.add(l.name()));
+        List<String> kept = tuned.parameters().keySet().stream()
+                .filter(path -> !path.startsWith(head.name() + ".") && !loaded.contains(path.substring(0, path.indexOf('.'))))
+                .toList();
+        FeatureCache.copy(base, tuned, kept);
         model = tuned;
         return model;
     }

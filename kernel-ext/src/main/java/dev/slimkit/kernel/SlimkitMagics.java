@@ -249,10 +249,7 @@ public final class SlimkitMagics {
         long seed = a.integer("seed", 0, 0);
         ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
         int classes = a.integer("classes", data == null ? 10 : data.numClasses(), 2);
-        if (data != null && a.has("classes") && classes != data.numClasses()) {
-            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
-                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
-        }
+        checkModelClasses(a, data, classes);
         int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
         SlimModel model = call(() -> SlimModel.create(name,
                 Architectures.spec(arch, classes, width, shape[0], shape[1], shape[2]), seed));
@@ -269,10 +266,7 @@ public final class SlimkitMagics {
         }
         ImageData data = a.has("data") ? lookupData(a.string("data", null)) : null;
         int classes = a.has("classes") ? a.integer("classes", 0, 2) : 0;
-        if (data != null && a.has("classes") && classes != data.numClasses()) {
-            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
-                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
-        }
+        checkModelClasses(a, data, classes);
         int[] shape = a.has("input") ? parseShape(a.string("input", "")) : data == null ? new int[] {1, 28, 28}
                 : data.imageShape();
         long seed = a.integer("seed", 0, 0);
@@ -295,6 +289,14 @@ public final class SlimkitMagics {
                         + " %%prune; %%trim cannot cut an opaque graph</div>",
                 escape(name), escape(file.getFileName().toString()), model.spec().classes(), shape[0], shape[1],
                 shape[2], stats.params(), model.device(), escape(String.join(", ", layers)))));
+    }
+
+    /** %model: an explicit --classes must agree with the --data set's class count. */
+    private static void checkModelClasses(MagicArgs.Parsed a, ImageData data, int classes) {
+        if (data != null && a.has("classes") && classes != data.numClasses()) {
+            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
+                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
+        }
     }
 
     private static int[] parseShape(String text) {
