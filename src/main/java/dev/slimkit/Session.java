@@ -5,7 +5,6 @@ import dev.slimkit.model.SlimModel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The named objects of a notebook session: data sets and models, by the names the magics use
@@ -13,8 +12,6 @@ import java.util.regex.Pattern;
  * share one session through {@link Slim#session()}. Thread-safe.
  */
 public final class Session {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final Map<String, ImageData> data = new LinkedHashMap<>();
     private final Map<String, SlimModel> models = new LinkedHashMap<>();
@@ -28,12 +25,7 @@ public final class Session {
      * @throws IllegalArgumentException naming the value and the rule
      */
     public static String checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "invalid name [" + name + "]; use a letter, then letters, digits, _ . or -"
-                            + " (e.g. fmnist, teacher)");
-        }
-        return name;
+        return dev.slimkit.model.Names.check(name);
     }
 
     /** Stores (or replaces) a data set under {@code name}. */
@@ -44,12 +36,38 @@ public final class Session {
 
     /**
      * Stores (or replaces) a model under {@code name} and gives the model that name (so tables
-     * and charts show it); a replaced model stays open.
+     * and charts show it). A replaced model is closed (its native memory freed) unless another
+     * name still holds it.
+     *
+     * @throws IllegalStateException when the replaced model is busy with a running step
      */
     public synchronized SlimModel putModel(String name, SlimModel value) {
-        models.put(checkName(name), value);
+        checkName(name);
+        SlimModel old = models.get(name);
+        if (old != null && old != value) {
+            old.checkNotBusy();
+        }
+        models.put(name, value);
         value.rename(name);
+        if (old != null && old != value && !models.containsValue(old)) {
+            old.close();
+        }
         return value;
+    }
+
+    /**
+     * Removes the model called {@code name} and closes it unless another name holds it.
+     *
+     * @throws IllegalArgumentException when there is no such model
+     * @throws IllegalStateException when it is busy with a running step
+     */
+    public synchronized void dropModel(String name) {
+        SlimModel value = model(name);
+        value.checkNotBusy();
+        models.remove(name);
+        if (!models.containsValue(value)) {
+            value.close();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.slimkit;
 
+import dev.slimkit.step.TrainStep;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
@@ -9,7 +10,7 @@ import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluation;
 import dev.slimkit.train.Evaluator;
-import dev.slimkit.train.TrainStep;
+import dev.slimkit.step.TrainStep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -72,9 +73,9 @@ public final class Slim {
         return SlimModel.fromTorchScript(base, file, new int[] {1, 28, 28}, classes, 0);
     }
 
-    /** Starts a training step; call {@code run()} on it. */
+    /** Starts a training step of {@code model} on {@code data}; call {@code run()} on it. */
     public static TrainStep train(SlimModel model, ImageData data) {
-        return new TrainStep(model, data);
+        return new TrainStep(model).data(data);
     }
 
     /**
@@ -111,7 +112,15 @@ public final class Slim {
 
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
-        return Evaluator.evaluate(model, data.test(), 256);
+        return Evaluator.evaluate(model, data.test(), dev.slimkit.step.Probe.EVALUATION_BATCH);
+    }
+
+    /**
+     * Models side by side (params, non-zero, MACs, latency at batch 1 and 32, accuracy on {@code
+     * data}'s test split when data is not null), with the Pareto frontier.
+     */
+    public static dev.slimkit.measure.Comparison compare(ImageData data, boolean latency, SlimModel... models) {
+        return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency);
     }
 
     /** Parameters, non-zero, trainable, frozen, MACs, bytes and per-layer rows. */

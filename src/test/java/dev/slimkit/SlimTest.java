@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimkit.data.ImageData;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.model.SlimModel;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,13 +18,13 @@ class SlimTest {
     void facadeTrainsEvaluatesAndReports() {
         ImageData data = Slim.data("synthetic").limit(256).testLimit(100);
         try (SlimModel model = Slim.model("mlp", 10, 0.5, 3)) {
-            StepResult r = Slim.train(model, data).epochs(1).batchSize(32).run();
+            StepResult r = Slim.train(model, data).epochs(1).batch(32).run();
             assertEquals("train", r.step());
             assertEquals(1, r.epochs().size());
             assertEquals(100, r.evaluationAfter().total());
             assertTrue(r.accuracy() > 0.5, "accuracy " + r.accuracy());
             assertEquals(Slim.stats(model).params(), r.after().params());
-            assertTrue(r.recipe().get("config").startsWith("1 epoch(s), batch 32, adam"));
+            assertTrue(r.recipe().get("training").startsWith("1 epoch(s), batch 32, adam"));
         }
     }
 
@@ -45,7 +46,7 @@ class SlimTest {
         ImageData data = Slim.data("synthetic").limit(64);
         try (SlimModel a = Slim.model("mlp", 10, 0.25, 1); SlimModel b = a.copy("b")) {
             float before = a.parameters().get("fc1.weight").getArray().toFloatArray()[0];
-            Slim.train(b, data).batchSize(16).evaluate(false).run();
+            Slim.train(b, data).batch(16).run();
             assertEquals(before, a.parameters().get("fc1.weight").getArray().toFloatArray()[0]);
             assertEquals(0, a.history().epochCount());
             assertEquals(1, b.history().epochCount());
@@ -59,7 +60,7 @@ class SlimTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Slim.load(Path.of("/nonexistent/m.slim")));
         assertEquals("no model file at [/nonexistent/m.slim]; check the path (save with %save or Slim.save)", e.getMessage());
         try (SlimModel m = Slim.model("mlp", 10)) {
-            assertEquals("epochs must be >= 1, got [-2]; pass e.g. 2",
+            assertEquals("epochs(...) must be >= 1, got [-2]; pass e.g. 1",
                     assertThrows(IllegalArgumentException.class, () -> Slim.train(m, Slim.data("synthetic")).epochs(-2)).getMessage());
         }
     }

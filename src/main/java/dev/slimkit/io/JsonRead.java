@@ -4,16 +4,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.slimkit.model.Layer;
-import dev.slimkit.model.ModelSpec;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads slimkit's JSON (specs, manifests, histories) field by field into its records. Gson's own
+ * Reads slimkit's JSON (manifests, histories; specs are read by {@link dev.slimkit.model.SpecJson}) field by field into its records. Gson's own
  * record support needs Gson 2.10+, but a stock IJava kernel puts its bundled Gson 2.8.5 first on
  * the class path; reading by hand works with either.
  */
@@ -37,43 +35,6 @@ public final class JsonRead {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("JSON is not readable: " + e.getMessage(), e);
         }
-    }
-
-    /** A spec from its JSON object. */
-    public static ModelSpec spec(JsonObject o) {
-        return new ModelSpec(str(o, "arch"), integer(o, "channels"), integer(o, "height"), integer(o, "width"),
-                integer(o, "classes"), number(o, "widthMultiplier"), layers(o.getAsJsonArray("layers")));
-    }
-
-    private static List<Layer> layers(JsonArray array) {
-        List<Layer> out = new ArrayList<>();
-        if (array == null) {
-            return out;
-        }
-        for (JsonElement e : array) {
-            JsonObject l = e.getAsJsonObject();
-            String kind = str(l, "kind");
-            Layer.Kind k;
-            try {
-                k = Layer.Kind.valueOf(kind);
-            } catch (IllegalArgumentException | NullPointerException ex) {
-                throw new IllegalArgumentException("unknown layer kind [" + kind + "]");
-            }
-            out.add(new Layer(k, str(l, "name"), integer(l, "out"), integer(l, "kernel"), integer(l, "stride"),
-                    integer(l, "padding"), l.has("bias") && l.get("bias").getAsBoolean(),
-                    layers(l.getAsJsonArray("body")), layers(l.getAsJsonArray("shortcut")),
-                    l.has("source") && !l.get("source").isJsonNull() ? l.get("source").getAsString() : null,
-                    longs(l.getAsJsonArray("shape"))));
-        }
-        return out;
-    }
-
-    private static List<Long> longs(JsonArray array) {
-        List<Long> out = new ArrayList<>();
-        if (array != null) {
-            array.forEach(e -> out.add(e.getAsLong()));
-        }
-        return out;
     }
 
     /** Provenance from its JSON object. */

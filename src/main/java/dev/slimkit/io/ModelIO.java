@@ -8,7 +8,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.slimkit.model.ModelSpec;
 import dev.slimkit.model.SlimModel;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -67,6 +67,7 @@ public final class ModelIO {
      * @return the size in bytes of the written file
      */
     public static long save(SlimModel model, Path file, Map<String, String> notes) throws IOException {
+        model.checkNotBusy();
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         if (dir != null) {

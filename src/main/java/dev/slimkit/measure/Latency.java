@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.GradMode;
+import dev.slimkit.train.Interrupted;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -77,9 +78,11 @@ public final class Latency {
         try (NDManager manager = model.manager().newSubManager()) {
             NDArray input = manager.randomNormal(model.inputShape(batchSize));
             for (int i = 0; i < warmup; i++) {
+                Interrupted.check("latency measurement");
                 runOnce(model, manager, input);
             }
             for (int i = 0; i < runs; i++) {
+                Interrupted.check("latency measurement");
                 long t0 = System.nanoTime();
                 runOnce(model, manager, input);
                 ms[i] = (System.nanoTime() - t0) / 1e6;

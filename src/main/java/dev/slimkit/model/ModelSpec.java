@@ -1,9 +1,5 @@
 package dev.slimkit.model;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
-import dev.slimkit.measure.Macs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -32,8 +28,6 @@ public record ModelSpec(
         double widthMultiplier,
         List<Layer> layers) {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-
     /** Copies the layer list. */
     public ModelSpec {
         layers = List.copyOf(layers);
@@ -50,7 +44,7 @@ public record ModelSpec(
 
     /** This spec as pretty-printed JSON. */
     public String toJson() {
-        return GSON.toJson(this);
+        return SpecJson.write(this);
     }
 
     /**
@@ -59,21 +53,7 @@ public record ModelSpec(
      * @throws IllegalArgumentException if the JSON is not a valid spec
      */
     public static ModelSpec fromJson(String json) {
-        ModelSpec spec;
-        try {
-            var object = dev.slimkit.io.JsonRead.object(json);
-            if (!object.has("arch") || !object.has("layers")) {
-                throw new IllegalArgumentException("model spec JSON is empty or lacks 'arch'/'layers'");
-            }
-            spec = dev.slimkit.io.JsonRead.spec(object);
-        } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("model spec JSON is not readable: " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("model spec JSON")) {
-                throw e;
-            }
-            throw new IllegalArgumentException("model spec JSON is not readable: " + e.getMessage(), e);
-        }
+        ModelSpec spec = SpecJson.read(json);
         spec.trace(); // validates shapes and names
         return spec;
     }

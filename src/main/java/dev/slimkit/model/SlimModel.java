@@ -12,7 +12,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +37,8 @@ public final class SlimModel implements AutoCloseable {
     private final History history;
     private volatile WeightMask mask;
     private final java.util.Map<String, Double> lrMultipliers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who is using the model for a long-running step (null when nobody), see {@link #lock}. */
+    private Lease lease;
 
     private SlimModel(String name, ModelSpec spec, long seed, History history, Map<String, byte[]> torchScript) {
         this.name = name;
@@ -258,6 +260,7 @@ public final class SlimModel implements AutoCloseable {
      * independent model, so that changing one leaves the other as it was.
      */
     public SlimModel copy(String newName) {
+        checkNotBusy();
         SlimModel copy = new SlimModel(newName, spec, seed, history.copy(), torchScriptModules());
         copy.copyWeightsFrom(this);
         if (mask != null) {
@@ -293,7 +296,65 @@ public final class SlimModel implements AutoCloseable {
 
     @Override
     public void close() {
+        checkNotBusy();
         model.close();
+    }
+
+    /**
+     * Marks the model as in use by {@code activity} (e.g. {@code sensitivity}) on the calling
+     * thread until the returned lease is closed. While it is held, another thread that trains,
+     * saves, copies or closes the model gets one line instead of racing (see {@link
+     * #checkNotBusy}). Re-entrant on the holding thread.
+     *
+     * @throws IllegalStateException when another thread holds it
+     */
+    public synchronized Lease lock(String activity) {
+        checkNotBusy();
+        if (lease != null) {
+            lease.depth++;
+            return lease;
+        }
+        lease = new Lease(activity, Thread.currentThread());
+        return lease;
+    }
+
+    /**
+     * Throws when a step on another thread holds the model (a notebook cell interrupted while its
+     * step finishes its current batch, or a Java thread of the user's).
+     *
+     * @throws IllegalStateException "model [m] is busy with sensitivity; wait for it or interrupt it"
+     */
+    public synchronized void checkNotBusy() {
+        if (lease != null && lease.owner != Thread.currentThread()) {
+            throw new IllegalStateException("model [" + name + "] is busy with " + lease.activity
+                    + "; wait for it or interrupt it");
+        }
+    }
+
+    /** The activity holding the model, or null when it is free. */
+    public synchronized String busyWith() {
+        return lease == null ? null : lease.activity;
+    }
+
+    /** A hold on a model by one activity; close it to release. */
+    public final class Lease implements AutoCloseable {
+        private final String activity;
+        private final Thread owner;
+        private int depth = 1;
+
+        private Lease(String activity, Thread owner) {
+            this.activity = activity;
+            this.owner = owner;
+        }
+
+        @Override
+        public void close() {
+            synchronized (SlimModel.this) {
+                if (lease == this && --depth == 0) {
+                    lease = null;
+                }
+            }
+        }
     }
 
     @Override

@@ -69,13 +69,13 @@ public final class TorchScript {
         if (classes == 0) {
             if (out.length != 1) {
                 throw new IllegalArgumentException("TorchScript model [" + source + "] outputs " + Arrays.toString(out)
-                        + " per image, not class scores; pass --classes N to put a linear head of N classes on it");
+                        + " per image, not class scores; pass classes(...) N to put a linear head of N classes on it");
             }
             layers.add(Layer.torchScript(NET, source, out));
             numClasses = (int) out[0];
             if (numClasses < 2) {
                 throw new IllegalArgumentException("TorchScript model [" + source + "] outputs " + numClasses
-                        + " value per image; a classifier needs >= 2; pass --classes N to put a linear head on it");
+                        + " value per image; a classifier needs >= 2; pass classes(...) N to put a linear head on it");
             }
         } else {
             layers.add(Layer.torchScript(BACKBONE, source, out));
@@ -161,7 +161,7 @@ public final class TorchScript {
             } catch (EngineException | IllegalArgumentException | UnsupportedOperationException e) {
                 throw new IllegalArgumentException("TorchScript model [" + source + "] fails on a " + inputShape[0] + "x"
                         + inputShape[1] + "x" + inputShape[2] + " input (" + firstLine(e)
-                        + "); pass --input CxHxW with the image size it expects", e);
+                        + "); pass input(...) CxHxW with the image size it expects", e);
             }
             if (out.size() != 1 || out.get(0).getShape().dimension() < 2 || out.get(0).getShape().get(0) != 2) {
                 throw new IllegalArgumentException("TorchScript model [" + source + "] returns " + out.size()

@@ -18,7 +18,19 @@ public final class MaskSelector {
         /** One threshold across all pruned parameters: layers end up with different sparsities. */
         GLOBAL,
         /** The same sparsity in every pruned parameter. */
-        LAYER
+        LAYER;
+
+        /**
+         * Parses {@code global} or {@code layer}.
+         *
+         * @throws IllegalArgumentException naming the value and the choices
+         */
+        public static Scope parse(String name) {
+            if ("global".equals(name) || "layer".equals(name)) {
+                return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            }
+            throw new IllegalArgumentException("scope must be global or layer, got [" + name + "]");
+        }
     }
 
     private MaskSelector() {}

@@ -37,6 +37,9 @@ public final class Sensitivity {
         }
     }
 
+    /** The levels scanned when none are given. */
+    public static final String DEFAULT_LEVELS = "0.1,0.3,0.5,0.7,0.9";
+
     private Sensitivity() {}
 
     /**
@@ -53,6 +56,12 @@ public final class Sensitivity {
             MaskSelector.checkSparsity(level);
         }
         Evaluator.checkCompatible(model, split);
+        try (SlimModel.Lease lease = model.lock("sensitivity")) {
+            return scanLocked(model, split, levels, exclude);
+        }
+    }
+
+    private static Result scanLocked(SlimModel model, ImageSplit split, double[] levels, String exclude) {
         double baseline = Evaluator.evaluate(model, split, 256).accuracy();
         Map<String, double[]> accuracy = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : Prunable.weights(model, exclude).entrySet()) {

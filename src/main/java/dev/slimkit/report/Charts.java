@@ -1,8 +1,9 @@
 package dev.slimkit.report;
 
+import dev.slimkit.measure.ComparisonRow;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.train.Evaluation;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.slimkit.report;
 
+import dev.slimkit.measure.ComparisonRow;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.train.Evaluation;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class Tables {
      * A step's before/after figures: parameters, non-zero, trainable, MACs, size in memory and
      * test accuracy (when measured), with the change as a ratio.
      */
-    public static Table stepResult(dev.slimkit.StepResult result) {
+    public static Table stepResult(dev.slimkit.step.StepResult result) {
         StringColumn metric = StringColumn.create("");
         StringColumn before = StringColumn.create("before");
         StringColumn after = StringColumn.create("after");

@@ -33,6 +33,7 @@ public final class Evaluator {
         double lossSum = 0;
         BatchLoss loss = BatchLoss.crossEntropy();
         for (int from = 0; from < split.size(); from += batchSize) {
+            Interrupted.check("evaluation");
             int to = Math.min(split.size(), from + batchSize);
             try (NDManager batch = model.manager().newSubManager()) {
                 NDArray images = split.batchImages(batch, order, from, to);
@@ -59,6 +60,7 @@ public final class Evaluator {
         int[] order = split.identityOrder();
         long same = 0;
         for (int from = 0; from < split.size(); from += batchSize) {
+            Interrupted.check("agreement");
             int to = Math.min(split.size(), from + batchSize);
             try (NDManager batch = a.manager().newSubManager()) {
                 NDArray images = split.batchImages(batch, order, from, to);
@@ -85,7 +87,7 @@ public final class Evaluator {
         if (split.numClasses() != spec.classes()) {
             throw new IllegalArgumentException(
                     "model [" + model.name() + "] has " + spec.classes() + " classes but the data has ["
-                            + split.numClasses() + "]; build the model with --classes "
+                            + split.numClasses() + "]; build the model with classes(...) "
                             + split.numClasses() + " or filter the data to " + spec.classes()
                             + " classes");
         }

@@ -1,5 +1,7 @@
 package dev.slimkit.train;
 
+import dev.slimkit.model.History;
+
 /**
  * Called by the fit loop after every batch and every epoch, on the training thread; use it for
  * live charts and progress bars. Both methods default to doing nothing, so implement only what

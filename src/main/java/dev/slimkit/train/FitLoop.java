@@ -1,5 +1,6 @@
 package dev.slimkit.train;
 
+import dev.slimkit.model.History;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -8,7 +9,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.data.ImageSplit;
@@ -50,13 +50,17 @@ public final class FitLoop {
             List<? extends FitListener> listeners) {
         ImageSplit train = data.train();
         Evaluator.checkCompatible(model, train);
+        model.checkNotBusy();
         History history = model.history();
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
         LearningRate rate = new LearningRate((float) config.learningRate(), model);
+        // Optimizer state (Adam's moments, SGD's momentum) lives in a manager of this fit alone,
+        // closed with it: DJL's own optimizers put it on the model's manager for good.
+        NDManager optimizerState = model.manager().newSubManager();
         DefaultTrainingConfig djlConfig =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(optimizer(config, rate))
+                        .optOptimizer(Optimizers.of(config, rate, optimizerState))
                         .optDevices(new ai.djl.Device[] {model.device()});
         Random random = new Random(config.seed());
         int firstEpoch = history.epochCount() + 1;
@@ -66,7 +70,7 @@ public final class FitLoop {
         List<History.Epoch> done = new ArrayList<>();
         long start = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) config.seed());
-        try (Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
+        try (optimizerState; Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
             for (int e = 0; e < config.epochs() && !interrupted; e++) {
                 long epochStart = System.nanoTime();
                 int[] order = train.shuffledOrder(random);
@@ -151,18 +155,6 @@ public final class FitLoop {
             }
         }
         return new FitResult(done, interrupted, stepsDone, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static Optimizer optimizer(TrainConfig config, Tracker rate) {
-        float wd = (float) config.weightDecay();
-        return switch (config.optimizer()) {
-            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(wd).build();
-            case SGD -> Optimizer.sgd()
-                    .setLearningRateTracker(rate)
-                    .optMomentum(0.9f)
-                    .optWeightDecays(wd)
-                    .build();
-        };
     }
 
     /** A tracker whose value the loop sets before each step from the schedule. */

@@ -1,5 +1,6 @@
 package dev.slimkit.train;
 
+import dev.slimkit.model.History;
 import java.util.List;
 
 /**

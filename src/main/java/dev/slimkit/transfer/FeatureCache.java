@@ -89,11 +89,7 @@ final class FeatureCache {
         float[] out = new float[Math.multiplyExact(images.size(), item)];
         int[] order = images.identityOrder();
         for (int from = 0; from < images.size(); from += BATCH) {
-            if (Thread.currentThread().isInterrupted()) {
-                // The user stopped the step: leave the rest unfilled; the fit loop sees the same
-                // flag before its first batch and trains nothing on it.
-                break;
-            }
+            dev.slimkit.train.Interrupted.check("feature caching");
             int to = Math.min(images.size(), from + BATCH);
             try (NDManager batch = model.manager().newSubManager()) {
                 NDList current = new NDList(images.batchImages(batch, order, from, to));

@@ -2,21 +2,15 @@ package dev.slimkit.trim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.slimkit.StepResult;
-import dev.slimkit.data.ImageData;
-import dev.slimkit.measure.Latency;
+import dev.slimkit.step.Probe;
+import dev.slimkit.step.Step;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.model.Layer;
 import dev.slimkit.model.LayerPatterns;
-import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
-import dev.slimkit.train.Evaluation;
 import dev.slimkit.train.Evaluator;
-import dev.slimkit.train.FitListener;
-import dev.slimkit.train.FitLoop;
-import dev.slimkit.train.FitResult;
 import dev.slimkit.train.GradMode;
-import dev.slimkit.train.History;
-import dev.slimkit.train.TrainConfig;
+import dev.slimkit.train.Interrupted;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The trimming step: {@code Slim.trim(model).channels(0.5).roundTo(8).epochs(1).data(d).run()}.
+ * The trimming step: {@code Slim.trim(model).channels(0.5).epochs(1).data(d).run()}.
  * Removes the least important channels of every {@link ChannelGroup} (L1 norm of the producer's
  * filters, as Li et al., or |γ| of its batch norm, as Network Slimming) and/or the least important
  * identity residual blocks (mean |γ| of the block's last batch norm), rebuilds a narrower dense
@@ -37,62 +31,71 @@ import java.util.Set;
  * channels zeroed, to 1e-4, or the step fails. The source model is never changed: the result is a
  * new model.
  */
-public final class TrimStep {
+public final class TrimStep extends Step<TrimStep> {
 
     /** How channel importance is scored. */
     public enum Criterion {
         /** L1 norm of each producer filter (Li et al. 2017). */
         L1,
         /** |γ| of the batch norm after the producer (Network Slimming). */
-        BN
+        BN;
+
+        /**
+         * Parses {@code l1} or {@code bn}.
+         *
+         * @throws IllegalArgumentException naming the value and the choices
+         */
+        public static Criterion parse(String name) {
+            if ("l1".equals(name) || "bn".equals(name)) {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException("criterion must be l1 or bn, got [" + name + "]");
+        }
     }
 
     /** Tolerance of the equivalence check. */
     public static final double TOLERANCE = 1e-4;
 
-    private final SlimModel source;
+    /** Channel counts are kept multiples of this unless {@link #round} says otherwise. */
+    public static final int DEFAULT_ROUND = 8;
+
     private double channels = 0;
     private double macsTarget = 0;
     private Criterion criterion = Criterion.L1;
-    private int roundTo = 1;
+    private int roundTo = DEFAULT_ROUND;
     private int blocks = 0;
-    private int epochs = 0;
-    private ImageData data;
     private String exclude;
-    private String name;
-    private TrainConfig config = TrainConfig.defaults();
-    private boolean measureLatency = true;
-    private final List<FitListener> listeners = new ArrayList<>();
-    private SlimModel result;
     private double equivalenceError = Double.NaN;
+    private double accuracyAfterCut = Double.NaN;
 
-    /** Starts a trimming step on {@code model} (which is only read). */
+    /** Starts a trimming step on {@code model} (which is only read): l1, round to 8, no fine-tuning. */
     public TrimStep(SlimModel model) {
-        if (model == null) {
-            throw new IllegalArgumentException("trim needs a model, got [null]");
-        }
-        this.source = model;
+        super("trim", model, 0, 0, true);
     }
 
     /** Fraction of each group's channels to remove, in (0, 1). */
     public TrimStep channels(double ratio) {
         if (!(ratio > 0 && ratio < 1)) {
-            throw new IllegalArgumentException("channel ratio must be in (0, 1), got [" + ratio
+            throw new IllegalArgumentException("channels(...) must be in (0, 1), got [" + ratio
                     + "]; pass the fraction of channels to remove, e.g. 0.5");
         }
+        if (macsTarget > 0) {
+            throw new IllegalArgumentException("pass channels(...) or macs(...), not both");
+        }
         channels = ratio;
-        macsTarget = 0;
         return this;
     }
 
     /** Remove channels (uniformly) until the MACs are at most this fraction of the original's, in (0, 1). */
     public TrimStep macs(double fraction) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("MACs target must be in (0, 1), got [" + fraction
+            throw new IllegalArgumentException("macs(...) must be in (0, 1), got [" + fraction
                     + "]; pass the fraction of MACs to keep, e.g. 0.5");
         }
+        if (channels > 0) {
+            throw new IllegalArgumentException("pass channels(...) or macs(...), not both");
+        }
         macsTarget = fraction;
-        channels = 0;
         return this;
     }
 
@@ -101,10 +104,15 @@ public final class TrimStep {
         return this;
     }
 
-    /** Keep channel counts multiples of {@code n} (never more than the layer had, never 0). */
-    public TrimStep roundTo(int n) {
+    /** {@code l1} or {@code bn}. */
+    public TrimStep criterion(String value) {
+        return criterion(Criterion.parse(value));
+    }
+
+    /** Keep channel counts multiples of {@code n} (never more than the layer had, never 0); default 8. */
+    public TrimStep round(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("round must be >= 1, got [" + n + "]; pass e.g. 8");
+            throw new IllegalArgumentException("round(...) must be >= 1, got [" + n + "]; pass e.g. 8");
         }
         roundTo = n;
         return this;
@@ -113,23 +121,9 @@ public final class TrimStep {
     /** Remove this many identity residual blocks. */
     public TrimStep blocks(int k) {
         if (k < 0) {
-            throw new IllegalArgumentException("blocks must be >= 0, got [" + k + "]; pass e.g. 1");
+            throw new IllegalArgumentException("blocks(...) must be >= 0, got [" + k + "]; pass e.g. 1");
         }
         blocks = k;
-        return this;
-    }
-
-    /** Fine-tuning epochs after the cut (0 = none). */
-    public TrimStep epochs(int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("epochs must be >= 0, got [" + value + "]; pass e.g. 1");
-        }
-        epochs = value;
-        return this;
-    }
-
-    public TrimStep data(ImageData value) {
-        data = value;
         return this;
     }
 
@@ -137,32 +131,6 @@ public final class TrimStep {
     public TrimStep exclude(String patterns) {
         exclude = patterns;
         return this;
-    }
-
-    /** Name of the trimmed model (default: source name + "-trimmed"). */
-    public TrimStep name(String value) {
-        name = value;
-        return this;
-    }
-
-    public TrimStep config(TrainConfig value) {
-        config = value;
-        return this;
-    }
-
-    public TrimStep measureLatency(boolean value) {
-        measureLatency = value;
-        return this;
-    }
-
-    public TrimStep listener(FitListener listener) {
-        listeners.add(listener);
-        return this;
-    }
-
-    /** The trimmed model (after {@link #run()} or {@link #cut()}). */
-    public SlimModel model() {
-        return result;
     }
 
     /** Max |Δ| of the last equivalence check (NaN if no channels were cut). */
@@ -198,15 +166,16 @@ public final class TrimStep {
         return out;
     }
 
-    /**
-     * Checks the set-up without changing anything.
-     *
-     * @throws IllegalArgumentException naming the value and the fix
-     */
-    public TrimStep validate() {
+    @Override
+    protected String defaultName() {
+        return source.name() + "-trimmed";
+    }
+
+    @Override
+    protected void check() {
         refuseTorchScript();
         if (channels == 0 && macsTarget == 0 && blocks == 0) {
-            throw new IllegalArgumentException("nothing to trim; pass --channels R, --macs R or --blocks K");
+            throw new IllegalArgumentException("nothing to trim; pass channels(...), macs(...) or blocks(...)");
         }
         if ((channels > 0 || macsTarget > 0) && groups().isEmpty()) {
             throw new IllegalArgumentException("model [" + source.name() + "] (" + source.spec().arch()
@@ -225,33 +194,33 @@ public final class TrimStep {
                 }
             }
         }
-        if (epochs > 0 && data == null) {
-            throw new IllegalArgumentException("fine-tuning for " + epochs + " epochs needs data; pass --data D");
-        }
-        if (data != null) {
-            Evaluator.checkCompatible(source, data.train());
-        }
         if (macsTarget > 0) {
             ratioForMacs();
         }
-        return this;
     }
 
     /**
      * Cuts without fine-tuning or measuring: builds the trimmed model (channels, checked for
-     * equivalence, then blocks) and returns it.
+     * equivalence, then blocks) and returns it; the caller owns it.
+     *
+     * @throws IllegalStateException when the equivalence check fails (nothing is changed)
      */
     public SlimModel cut() {
         validate();
-        String resultName = name != null ? name : source.name() + "-trimmed";
+        String resultName = resultName();
         SlimModel current = source;
         double ratio = macsTarget > 0 ? ratioForMacs() : channels;
         if (ratio > 0) {
             List<ChannelGroup> groups = groups();
             Map<String, int[]> keep = chooseChannels(groups, ratio);
+            Interrupted.check("trimming");
             SlimModel trimmed = Trimmer.trimChannels(source, groups, keep, resultName);
             try (SlimModel zeroed = Trimmer.zeroRemoved(source, groups, keep)) {
+                Interrupted.check("trimming");
                 equivalenceError = maxDifference(trimmed, zeroed);
+            } catch (RuntimeException e) {
+                trimmed.close();
+                throw e;
             }
             if (!(equivalenceError <= TOLERANCE)) {
                 trimmed.close();
@@ -269,61 +238,47 @@ public final class TrimStep {
             }
             current = dropped;
         }
-        result = current;
-        return result;
+        return current;
     }
 
-    /** Cuts (unless {@link #cut()} already did), fine-tunes, evaluates, measures and reports. */
-    public StepResult run() {
-        validate();
-        long start = System.nanoTime();
-        ModelStats before = ModelStats.of(source);
-        Evaluation evalBefore = data == null ? null : Evaluator.evaluate(source, data.test(), 256);
-        if (result == null) {
-            cut();
+    @Override
+    protected SlimModel execute(Run run) {
+        SlimModel trimmed = run.output(cut());
+        if (data() != null) {
+            accuracyAfterCut = Evaluator.evaluate(trimmed, data().test(), Probe.EVALUATION_BATCH).accuracy();
         }
-        Evaluation afterCut = data == null ? null : Evaluator.evaluate(result, data.test(), 256);
-        FitResult fit = epochs > 0 ? FitLoop.fit(result, data, config.epochs(epochs), listeners) : null;
-        boolean interrupted = fit != null && fit.interrupted();
-        ModelStats after = ModelStats.of(result);
-        Evaluation evalAfter = data == null || interrupted ? null : Evaluator.evaluate(result, data.test(), 256);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("MACs after / before", (double) after.macs() / before.macs());
-        metrics.put("params after / before", (double) after.params() / before.params());
+        if (epochs() > 0) {
+            run.fit(trimmed);
+        }
+        return trimmed;
+    }
+
+    @Override
+    protected void report(Run run, Probe.Figures before, Probe.Figures after) {
+        StepResult.Builder r = run.result();
+        r.metric("MACs after / before", (double) after.stats().macs() / before.stats().macs());
+        r.metric("params after / before", (double) after.stats().params() / before.stats().params());
         if (!Double.isNaN(equivalenceError)) {
-            metrics.put("equivalence check max |Δ|", equivalenceError);
+            r.metric("equivalence check max |Δ|", equivalenceError);
         }
-        if (afterCut != null) {
-            metrics.put("accuracy right after the cut", afterCut.accuracy());
+        if (!Double.isNaN(accuracyAfterCut)) {
+            r.metric("accuracy right after the cut", accuracyAfterCut);
         }
-        List<String> notes = new ArrayList<>();
-        if (interrupted) {
-            notes.add("interrupted after " + fit.batches() + " batches");
+        if (measuresLatency()) {
+            r.note(run.format("%.2f× fewer MACs, measured %.2f× faster at batch 1 and %.2f× at batch 32",
+                    (double) before.stats().macs() / after.stats().macs(), before.latencyMs(0) / after.latencyMs(0),
+                    before.latencyMs(1) / after.latencyMs(1)));
         }
-        if (measureLatency) {
-            for (int batch : new int[] {1, 32}) {
-                double b = Latency.measure(source, batch).medianMs();
-                double a = Latency.measure(result, batch).medianMs();
-                metrics.put("latency ms batch " + batch + " before", b);
-                metrics.put("latency ms batch " + batch + " after", a);
-                metrics.put("speed-up batch " + batch, b / a);
-            }
-            notes.add(String.format(Locale.ROOT, "%.2f× fewer MACs, measured %.2f× faster at batch 1 and %.2f× at batch 32",
-                    (double) before.macs() / after.macs(), metrics.get("speed-up batch 1"), metrics.get("speed-up batch 32")));
-        }
-        Map<String, String> recipe = new LinkedHashMap<>();
-        recipe.put("channels", macsTarget > 0 ? "to " + macsTarget + " of the MACs (ratio " + ratioForMacs() + ")"
+    }
+
+    @Override
+    protected void recipe(StepResult.Builder r) {
+        r.recipe("channels", macsTarget > 0 ? "to " + macsTarget + " of the MACs (ratio " + ratioForMacs() + ")"
                 : Double.toString(channels));
-        recipe.put("criterion", criterion.name().toLowerCase(Locale.ROOT));
-        recipe.put("round to", Integer.toString(roundTo));
-        recipe.put("blocks removed", Integer.toString(blocks));
-        recipe.put("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
-        if (epochs > 0) {
-            recipe.put("fine-tune", config.epochs(epochs).describe());
-        }
-        List<History.Epoch> rows = fit == null ? List.of() : fit.epochs();
-        return new StepResult("trim", result.name(), before, after, evalBefore, evalAfter, rows, recipe, notes,
-                (System.nanoTime() - start) / 1e9, interrupted, List.of(), metrics);
+        r.recipe("criterion", criterion.name().toLowerCase(Locale.ROOT));
+        r.recipe("round to", Integer.toString(roundTo));
+        r.recipe("blocks removed", Integer.toString(blocks));
+        r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
     }
 
     /** Kept channels per producer: the most important, rounded, in ascending index order. */
@@ -390,7 +345,7 @@ public final class TrimStep {
             }
         }
         throw new IllegalArgumentException("cannot reach [" + macsTarget + "] of the MACs by cutting channels of "
-                + groups.stream().map(ChannelGroup::producer).toList() + "; pass a larger fraction, fewer exclusions or --blocks");
+                + groups.stream().map(ChannelGroup::producer).toList() + "; pass a larger fraction, fewer exclusions or blocks(...)");
     }
 
     private Set<String> leastImportantBlocks(SlimModel model, int k) {

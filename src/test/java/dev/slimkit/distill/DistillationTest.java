@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.SlimModel;
@@ -98,7 +98,7 @@ class DistillationTest {
             teacher.parameters().forEach((k, p) -> before.put(k, p.getArray().toFloatArray()));
             Map<String, float[]> gradsBefore = gradients(teacher);
             DistillStep step = Slim.distill(teacher).student("mlp").width(0.25).data(DATA).temperature(4).alpha(0.9)
-                    .epochs(2).batchSize(32).control(true).measureLatency(false);
+                    .epochs(2).batch(32).control(true).measureLatency(false);
             StepResult r = step.run();
             teacher.parameters().forEach((k, p) -> assertArrayEquals(before.get(k), p.getArray().toFloatArray(), 0f, k));
             assertEquals(gradsBefore.keySet(), gradients(teacher).keySet());

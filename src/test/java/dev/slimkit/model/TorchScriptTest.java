@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
@@ -123,7 +123,7 @@ class TorchScriptTest {
         try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
             Map<String, float[]> before = snapshot(m);
             float[] featuresBefore = backboneOutput(m);
-            StepResult frozen = Slim.transfer(m).to(DATA).freeze("backbone").epochs(2)
+            StepResult frozen = Slim.transfer(m).data(DATA).freeze("backbone").epochs(2)
                     .config(TrainConfig.defaults().batchSize(16).learningRate(0.01).weightDecay(0.01)).run();
             assertEquals(392 * 5 + 5, frozen.before().trainableParams());
             Map<String, float[]> after = snapshot(m);
@@ -138,7 +138,7 @@ class TorchScriptTest {
             assertArrayEquals(featuresBefore, backboneOutput(m), 0f);
             assertTrue(frozen.accuracy() > 0.5, "accuracy " + frozen.accuracy());
 
-            Slim.transfer(m).to(DATA).freeze("none").epochs(1).batchSize(16).run();
+            Slim.transfer(m).data(DATA).freeze("none").epochs(1).batch(16).run();
             assertFalse(java.util.Arrays.equals(before.get("backbone.0.weight"),
                     m.parameters().get("backbone.0.weight").getArray().toFloatArray()), "unfrozen backbone trained");
         }
@@ -147,8 +147,8 @@ class TorchScriptTest {
     @Test
     void cachedBackboneFeaturesGiveTheSameHead() throws Exception {
         try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
-            var plain = Slim.transfer(m).to(DATA).epochs(2).batchSize(16).as("plain");
-            var cached = Slim.transfer(m).to(DATA).epochs(2).batchSize(16).as("cached").cacheFeatures(true);
+            var plain = Slim.transfer(m).data(DATA).epochs(2).batch(16).as("plain");
+            var cached = Slim.transfer(m).data(DATA).epochs(2).batch(16).as("cached").cacheFeatures(true);
             plain.run();
             cached.run();
             try (SlimModel a = plain.model(); SlimModel b = cached.model()) {
@@ -162,7 +162,7 @@ class TorchScriptTest {
     void saveLoadAndCopyKeepWeightsAndBatchNormStatistics() throws Exception {
         try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
             float[] untrained = evalOutput(m);
-            Slim.train(m, DATA).epochs(1).batchSize(16).run(); // train mode: BN running statistics move
+            Slim.train(m, DATA).epochs(1).batch(16).run(); // train mode: BN running statistics move
             float[] trained = evalOutput(m);
             assertFalse(java.util.Arrays.equals(untrained, trained));
             Path file = dir.resolve("b.slim");
@@ -175,7 +175,7 @@ class TorchScriptTest {
                 assertArrayEquals(trained, evalOutput(loaded), 0f);
                 assertArrayEquals(trained, evalOutput(copy), 0f);
                 assertEquals(m.history().epochCount(), loaded.history().epochCount());
-                Slim.train(copy, DATA).epochs(1).batchSize(16).run();
+                Slim.train(copy, DATA).epochs(1).batch(16).run();
                 assertFalse(java.util.Arrays.equals(trained, evalOutput(copy)), "the copy trained");
                 assertArrayEquals(trained, evalOutput(m), 0f, "the original did not move with its copy");
             }
@@ -215,7 +215,7 @@ class TorchScriptTest {
         ImageData three = Datasets.synthetic(3, 96, 30, 5);
         try (SlimModel teacher = SlimModel.fromTorchScript("teacher", fixture("tiny_classifier.pt"), IMAGE, 0, 0)) {
             float[] before = evalOutput(teacher);
-            StepResult r = Slim.distill(teacher).student("mlp").width(0.25).data(three).epochs(1).batchSize(16)
+            StepResult r = Slim.distill(teacher).student("mlp").width(0.25).data(three).epochs(1).batch(16)
                     .measureLatency(false).run();
             assertTrue(Double.isFinite(r.accuracy()), "student trained and evaluated");
             assertArrayEquals(before, evalOutput(teacher), 0f, "the teacher did not move");
@@ -241,17 +241,17 @@ class TorchScriptTest {
                 () -> SlimModel.fromTorchScript("x", fixture("tiny_classifier.pt"), new int[] {3, 32, 32}, 0, 0));
         assertEquals("TorchScript model [tiny_classifier.pt] fails on a 3x32x32 input (Given groups=1, weight of size"
                 + " [4, 1, 3, 3], expected input[2, 3, 32, 32] to have 1 channels, but got 3 channels instead); pass"
-                + " --input CxHxW with the image size it expects", shape.getMessage());
+                + " input(...) CxHxW with the image size it expects", shape.getMessage());
         var features = assertThrows(IllegalArgumentException.class,
                 () -> SlimModel.fromTorchScript("x", fixture("tiny_backbone.pt"), IMAGE, 0, 0));
         assertEquals("TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
-                + " --classes N to put a linear head of N classes on it", features.getMessage());
+                + " classes(...) N to put a linear head of N classes on it", features.getMessage());
         try (SlimModel whole = SlimModel.fromTorchScript("ts", fixture("tiny_classifier.pt"), IMAGE, 0, 0)) {
             var trim = assertThrows(IllegalArgumentException.class, () -> Slim.trim(whole).channels(0.5).run());
             assertEquals("model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph slimkit cannot"
                     + " see, so it cannot be trimmed; use %prune for sparsity, or rebuild the network as a slimkit"
                     + " architecture", trim.getMessage());
-            var transfer = assertThrows(IllegalArgumentException.class, () -> Slim.transfer(whole).to(DATA).run());
+            var transfer = assertThrows(IllegalArgumentException.class, () -> Slim.transfer(whole).data(DATA).run());
             assertEquals("model [ts] is one TorchScript graph (tiny_classifier.pt), so its head cannot be replaced;"
                     + " export the network without its classifier and load it with %model NAME --from FILE.pt"
                     + " --classes N", transfer.getMessage());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
@@ -178,7 +178,7 @@ class PruneTest {
                     assertThrows(IllegalArgumentException.class, () -> Slim.prune(model).criterion("l3")).getMessage());
             assertEquals("exclude pattern [conv*] matches no layer; layers: fc1, fc2, fc3 (or first, last)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.prune(model).exclude("conv*").validate()).getMessage());
-            assertEquals("the agp schedule prunes during fine-tuning; pass --epochs 1 or more, or use --schedule oneshot",
+            assertEquals("the agp schedule prunes during fine-tuning; pass epochs(...) 1 or more, or use mode(oneshot)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.prune(model).mode(PruneStep.Mode.AGP).validate()).getMessage());
             assertEquals(0, model.mask().map(m -> 1).orElse(0), "nothing changed");
         }

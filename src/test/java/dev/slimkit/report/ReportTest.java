@@ -3,10 +3,11 @@ package dev.slimkit.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slimkit.measure.ComparisonRow;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluation;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

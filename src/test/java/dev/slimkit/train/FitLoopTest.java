@@ -88,7 +88,7 @@ class FitLoopTest {
                     assertThrows(IllegalArgumentException.class,
                             () -> FitLoop.fit(model, DATA, TrainConfig.defaults(), List.of()));
             assertEquals(
-                    "model [mlp] has 10 classes but the data has [4]; build the model with --classes 4"
+                    "model [mlp] has 10 classes but the data has [4]; build the model with classes(...) 4"
                             + " or filter the data to 10 classes",
                     e.getMessage());
         }

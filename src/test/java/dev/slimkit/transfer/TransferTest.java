@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.FitListener;
 import dev.slimkit.train.FitLoop;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import dev.slimkit.train.TrainConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ class TransferTest {
     @Test
     void frozenBackboneIsBitIdenticalIncludingBatchNormStatistics() {
         try (SlimModel base = trainedBase()) {
-            TransferStep step = Slim.transfer(base).to(TARGET).freeze("backbone")
+            TransferStep step = Slim.transfer(base).data(TARGET).freeze("backbone")
                     .config(TrainConfig.defaults().batchSize(16).learningRate(0.01).weightDecay(0.01)).epochs(3).as("tuned");
             ModelStats frozen = step.freezeNow();
             SlimModel tuned = step.model();
@@ -73,8 +73,8 @@ class TransferTest {
     void cachedFeaturesTrainTheSameHeadAsRunningTheFrozenBackboneEachBatch() {
         try (SlimModel base = trainedBase()) {
             TrainConfig config = TrainConfig.defaults().batchSize(16).learningRate(0.01);
-            TransferStep plain = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(2).config(config).as("plain");
-            TransferStep cached = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(2).config(config).as("cached")
+            TransferStep plain = Slim.transfer(base).data(TARGET).epochs(3).unfreezeAfter(2).config(config).as("plain");
+            TransferStep cached = Slim.transfer(base).data(TARGET).epochs(3).unfreezeAfter(2).config(config).as("cached")
                     .cacheFeatures(true);
             StepResult p = plain.run();
             StepResult c = cached.run();
@@ -101,7 +101,7 @@ class TransferTest {
         ImageData sameCount = SOURCE.classes(0, 1, 2, 3, 4, 5); // six classes, as the base's head
         try (SlimModel base = trainedBase()) {
             int baseEpochs = base.history().epochCount();
-            TransferStep step = Slim.transfer(base).to(sameCount).epochs(1).batchSize(32).as("kept");
+            TransferStep step = Slim.transfer(base).data(sameCount).epochs(1).batch(32).as("kept");
             StepResult r = step.run();
             try (SlimModel kept = step.model()) {
                 assertFalse(step.headReplaced());
@@ -117,9 +117,9 @@ class TransferTest {
     void cachingFeaturesNeedsAFrozenBackbone() {
         try (SlimModel base = SlimModel.create("cnn-small", 6, 0.25, 1)) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> Slim.transfer(base).to(TARGET).freeze("none").cacheFeatures(true).run());
-            assertEquals("cache-features needs a frozen backbone, but freeze is [none]; pass --freeze backbone (or K)"
-                    + " or drop --cache-features", e.getMessage());
+                    () -> Slim.transfer(base).data(TARGET).freeze("none").cacheFeatures(true).run());
+            assertEquals("cacheFeatures(true) needs a frozen backbone, but freeze is [none]; pass freeze(backbone) (or K)"
+                    + " or drop cacheFeatures(...)", e.getMessage());
         }
     }
 
@@ -127,7 +127,7 @@ class TransferTest {
     void unfreezeAfterSwitchesAtTheRightEpoch() {
         try (SlimModel base = trainedBase()) {
             Map<Integer, Long> trainableAt = new HashMap<>();
-            TransferStep step = Slim.transfer(base).to(TARGET).epochs(3).unfreezeAfter(1).batchSize(32).as("t");
+            TransferStep step = Slim.transfer(base).data(TARGET).epochs(3).unfreezeAfter(1).batch(32).as("t");
             SlimModel tuned = step.prepare();
             step.listener(new FitListener() {
                 @Override
@@ -176,17 +176,17 @@ class TransferTest {
     @Test
     void badInputNamesTheValue() {
         try (SlimModel base = SlimModel.create("mlp", 6, 0.25, 0)) {
-            assertEquals("epochs must be >= 1, got [-1]; pass e.g. 3",
+            assertEquals("epochs(...) must be >= 1, got [-1]; pass e.g. 1",
                     assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).epochs(-1)).getMessage());
             assertEquals("unknown freeze mode [all]; choose backbone, none, or a number of first layers such as 3",
                     assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).freeze("all")).getMessage());
-            assertEquals("transfer needs target data; call to(data) or pass --data D",
+            assertEquals("transfer needs target data; pass data(...)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).validate()).getMessage());
-            assertEquals("unfreeze-after [2] must be less than the epochs [2]",
+            assertEquals("unfreezeAfter(...) [2] must be less than the epochs [2]",
                     assertThrows(IllegalArgumentException.class,
-                            () -> Slim.transfer(base).to(TARGET).epochs(2).unfreezeAfter(2).validate()).getMessage());
+                            () -> Slim.transfer(base).data(TARGET).epochs(2).unfreezeAfter(2).validate()).getMessage());
             assertEquals("freeze [9] must be between 1 and 5 (the model has 6 top-level layers, the last is the head)",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).to(TARGET).freeze("9").validate()).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).data(TARGET).freeze("9").validate()).getMessage());
         }
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
@@ -32,7 +32,7 @@ class TrimTest {
         try (SlimModel model = SlimModel.create("cnn-small", 10, 1.0, 3)) {
             // move BN statistics away from their defaults so the check means something
             FitLoop.fit(model, Datasets.synthetic(10, 64, 10, 1), TrainConfig.defaults().batchSize(16), List.of());
-            TrimStep step = Slim.trim(model).channels(0.5).roundTo(8);
+            TrimStep step = Slim.trim(model).channels(0.5).round(8);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "max diff " + step.equivalenceError());
                 ModelStats s = ModelStats.of(trimmed);
@@ -52,7 +52,7 @@ class TrimTest {
             assertEquals(9, groups.size());
             assertEquals("s1b1.conv1.out ⇒ s1b1.bn1, s1b1.conv2.in", groups.get(0).describe());
             assertEquals("s2b1.conv1", groups.get(3).producer());
-            TrimStep step = Slim.trim(model).channels(0.5).roundTo(4);
+            TrimStep step = Slim.trim(model).channels(0.5).round(4);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "max diff " + step.equivalenceError());
                 assertTrue(trimmed.spec().macs() < model.spec().macs());
@@ -79,7 +79,7 @@ class TrimTest {
         assertEquals(8, TrimStep.keptCount(64, 0.95, 8), "at least one multiple");
         assertEquals(6, TrimStep.keptCount(6, 0.5, 8), "a narrow layer is not widened");
         assertEquals(1, TrimStep.keptCount(4, 0.99, 1), "never empty");
-        try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel t = Slim.trim(model).channels(0.5).roundTo(8).cut()) {
+        try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel t = Slim.trim(model).channels(0.5).round(8).cut()) {
             for (Layer l : t.spec().layers()) {
                 if (l.kind() == Layer.Kind.CONV || l.kind() == Layer.Kind.LINEAR) {
                     assertTrue(l.out() >= 1);
@@ -94,7 +94,7 @@ class TrimTest {
     void blockRemovalKeepsShapesAndTrimmedModelsReload() throws Exception {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.25, 1)) {
             TrimStep step = Slim.trim(model).blocks(2).channels(0.5).data(DATA).epochs(1).measureLatency(false)
-                    .config(TrainConfig.defaults().batchSize(32)).name("small");
+                    .config(TrainConfig.defaults().batchSize(32)).as("small");
             StepResult r = step.run();
             SlimModel small = step.model();
             long residuals = small.spec().layers().stream().filter(l -> l.kind() == Layer.Kind.RESIDUAL).count();
@@ -116,7 +116,7 @@ class TrimTest {
 
     @Test
     void macsTargetIsMet() {
-        try (SlimModel model = SlimModel.create("cnn-small", 10, 1.0, 0); SlimModel t = Slim.trim(model).macs(0.5).roundTo(8).cut()) {
+        try (SlimModel model = SlimModel.create("cnn-small", 10, 1.0, 0); SlimModel t = Slim.trim(model).macs(0.5).round(8).cut()) {
             assertTrue(t.spec().macs() <= 0.5 * model.spec().macs(), t.spec().macs() + " vs " + model.spec().macs());
         }
     }
@@ -124,13 +124,13 @@ class TrimTest {
     @Test
     void badInputNamesTheValue() {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.25, 0); SlimModel cnn = SlimModel.create("cnn-small", 4, 0.25, 0)) {
-            assertEquals("channel ratio must be in (0, 1), got [1.0]; pass the fraction of channels to remove, e.g. 0.5",
+            assertEquals("channels(...) must be in (0, 1), got [1.0]; pass the fraction of channels to remove, e.g. 0.5",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).channels(1)).getMessage());
             assertEquals("cannot remove [7] blocks: model [resnet20] has 7 removable (identity) residual blocks; pass fewer than 7",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).blocks(7).validate()).getMessage());
             assertEquals("exclude pattern [fc9] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).channels(0.5).exclude("fc9").validate()).getMessage());
-            assertEquals("nothing to trim; pass --channels R, --macs R or --blocks K",
+            assertEquals("nothing to trim; pass channels(...), macs(...) or blocks(...)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).validate()).getMessage());
         }
     }

@@ -2,7 +2,7 @@ package dev.slimkit.kernel;
 
 import dev.slimkit.report.Charts;
 import dev.slimkit.train.FitListener;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 
@@ -13,11 +13,6 @@ import org.knowm.xchart.XYChart;
  */
 public final class LiveTraining implements FitListener {
 
-    /** The run in progress in this JVM (magics run one cell at a time), or null. */
-    private static volatile LiveTraining active;
-
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
-    private volatile long batches;
     private final DisplaySink sink;
     private final History history;
     private final String title;
@@ -43,7 +38,6 @@ public final class LiveTraining implements FitListener {
 
     /** Shows the initial (empty) bar and chart. */
     public void start() {
-        active = this;
         barId = sink.display(Html.of(bar(0, "starting…")));
         chart = Charts.trainingCurves(history, title);
         chartId = sink.display(chart);
@@ -56,7 +50,6 @@ public final class LiveTraining implements FitListener {
             start(); // started lazily when nobody started it before training
         }
         last = p;
-        batches++;
         long now = System.currentTimeMillis();
         if (now - lastUpdate >= minMillisBetweenUpdates) {
             lastUpdate = now;
@@ -73,10 +66,6 @@ public final class LiveTraining implements FitListener {
 
     /** Final state: the bar at its end (or where training stopped) and the full chart. */
     public void finish(String note) {
-        if (active == this) {
-            active = null;
-        }
-        finished.countDown();
         if (chart == null) {
             return;
         }
@@ -85,22 +74,6 @@ public final class LiveTraining implements FitListener {
         double progress = last == null ? 0 : last.progress();
         String text = last == null ? note : describe(last) + " — " + note;
         sink.update(barId, Html.of(bar(progress, text)));
-    }
-
-    /**
-     * After an interrupt: waits up to {@code timeoutMillis} for the training run in progress (if
-     * any) to stop at its next batch boundary, and describes where it stopped; null when no
-     * training was running.
-     */
-    public static String awaitInterrupted(long timeoutMillis) throws InterruptedException {
-        LiveTraining run = active;
-        if (run == null) {
-            return null;
-        }
-        boolean stopped = run.finished.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        return stopped
-                ? "interrupted after " + run.batches + " batches; the model keeps the steps trained so far and its history"
-                : "interrupt requested; training is finishing its current batch (" + run.batches + " done so far)";
     }
 
     private void refresh(BatchProgress p) {

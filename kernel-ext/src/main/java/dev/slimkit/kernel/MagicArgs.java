@@ -63,6 +63,17 @@ public final class MagicArgs {
         return this;
     }
 
+    /** Adds a shared group of options (e.g. the training options every step magic takes). */
+    public MagicArgs include(java.util.function.Consumer<MagicArgs> fragment) {
+        fragment.accept(this);
+        return this;
+    }
+
+    /** True when the schema has option {@code --name}. */
+    public boolean hasOption(String name) {
+        return options.containsKey(name);
+    }
+
     /** The magic's name without {@code %}. */
     public String magic() {
         return magic;
@@ -204,6 +215,11 @@ public final class MagicArgs {
             this.options = options;
         }
 
+        /** The magic these arguments are for, e.g. {@code %train}. */
+        public String magic() {
+            return "%" + magic;
+        }
+
         /** A positional value (null if an optional one is absent). */
         public String positional(String name) {
             List<String> v = positional.get(name);
@@ -267,6 +283,9 @@ public final class MagicArgs {
             } catch (NumberFormatException e) {
                 throw new UsageError("%" + magic + ": --" + option + " must be a number, got [" + v + "]");
             }
+            if (!Double.isFinite(value)) {
+                throw new UsageError("%" + magic + ": --" + option + " must be a finite number, got [" + v + "]");
+            }
             boolean low = exclusiveMin ? !(value > min) : !(value >= min);
             if (low || value > max || Double.isNaN(value)) {
                 throw new UsageError(
@@ -274,6 +293,46 @@ public final class MagicArgs {
                                 + fmt(min) + ", " + fmt(max) + "], got [" + v + "]");
             }
             return value;
+        }
+
+        /** Passes the option's text to {@code setter} when it was given (the step keeps its default otherwise). */
+        public void ifGiven(String option, java.util.function.Consumer<String> setter) {
+            if (options.containsKey(option)) {
+                setter.accept(options.get(option));
+            }
+        }
+
+        /** Passes the option as a whole number to {@code setter} when it was given. */
+        public void ifInteger(String option, java.util.function.IntConsumer setter) {
+            if (options.containsKey(option)) {
+                setter.accept(integer(option, 0, Integer.MIN_VALUE));
+            }
+        }
+
+        /** Passes the option as a number to {@code setter} when it was given (the step checks its range). */
+        public void ifNumber(String option, java.util.function.DoubleConsumer setter) {
+            if (options.containsKey(option)) {
+                setter.accept(number(option, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
+            }
+        }
+
+        /** An image shape option written CxHxW, e.g. {@code 1x28x28}. */
+        public int[] shape(String option) {
+            String text = options.getOrDefault(option, "");
+            String[] parts = text.split("x", -1);
+            int[] shape = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    shape[i] = Integer.parseInt(parts[i].strip());
+                } catch (NumberFormatException e) {
+                    shape[i] = 0;
+                }
+            }
+            if (parts.length != 3 || java.util.Arrays.stream(shape).anyMatch(d -> d < 1)) {
+                throw new UsageError("%" + magic + ": --" + option + " [" + text
+                        + "] must be CxHxW with sizes >= 1, e.g. 1x28x28");
+            }
+            return shape;
         }
 
         /** A value that must be one of {@code allowed}. */

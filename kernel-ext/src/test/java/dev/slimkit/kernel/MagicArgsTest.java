@@ -62,7 +62,7 @@ class MagicArgsTest {
 
     @Test
     void everyMagicDocumentsItsOptions() {
-        for (MagicArgs m : SlimkitMagics.ALL) {
+        for (MagicArgs m : MagicSchemas.ALL) {
             assertTrue(m.usage().startsWith("%" + m.magic()), m.magic());
         }
         assertTrue(SlimkitMagics.usages().get("train").contains("--schedule S"));

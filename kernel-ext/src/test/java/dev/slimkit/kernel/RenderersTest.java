@@ -3,7 +3,7 @@ package dev.slimkit.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimkit.report.Charts;
-import dev.slimkit.train.History;
+import dev.slimkit.model.History;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;

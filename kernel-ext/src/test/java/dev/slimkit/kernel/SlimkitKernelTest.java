@@ -11,24 +11,26 @@ class SlimkitKernelTest {
 
     @Test
     void unbalancedClosersAreInvalidOutsideStringsAndComments() {
-        assertTrue(SlimkitKernel.hasUnbalancedCloser("}"));
-        assertTrue(SlimkitKernel.hasUnbalancedCloser("int x = 3; )"));
-        assertFalse(SlimkitKernel.hasUnbalancedCloser("for (int i = 0; i < 3; i++) {"));
-        assertFalse(SlimkitKernel.hasUnbalancedCloser("String s = \"}\"; char c = ')'; // }"));
-        assertFalse(SlimkitKernel.hasUnbalancedCloser("/* ) */ int y = (1 + 2);"));
+        assertTrue(Completeness.hasUnbalancedCloser("}"));
+        assertTrue(Completeness.hasUnbalancedCloser("int x = 3; )"));
+        assertFalse(Completeness.hasUnbalancedCloser("for (int i = 0; i < 3; i++) {"));
+        assertFalse(Completeness.hasUnbalancedCloser("String s = \"}\"; char c = ')'; // }"));
+        assertFalse(Completeness.hasUnbalancedCloser("/* ) */ int y = (1 + 2);"));
     }
 
     @Test
     void usageErrorsAreFoundAmongCauses() {
         RuntimeException wrapped = new RuntimeException("Exception occurred while running line magic 'x'",
                 new UsageError("%x: bad"));
-        assertEquals("%x: bad", SlimkitKernel.usageMessage(wrapped));
-        assertNull(SlimkitKernel.usageMessage(new IllegalStateException("other")));
-        new UsageError("%y: bad value");
-        assertEquals("%y: bad value", SlimkitKernel.usageMessage(
-                new RuntimeException("Exception occurred while running line magic 'y': %y: bad value")));
-        assertNull(SlimkitKernel.usageMessage(
-                new RuntimeException("Exception occurred while running line magic 'y': NullPointerException")));
+        assertEquals("%x: bad", IJavaAdapter.usageMessage(wrapped, null));
+        assertNull(IJavaAdapter.usageMessage(new IllegalStateException("other"), null));
+        UsageErrors errors = new UsageErrors();
+        errors.remember(new UsageError("%y: bad value"));
+        assertEquals("%y: bad value", IJavaAdapter.usageMessage(
+                new RuntimeException("Exception occurred while running line magic 'y': %y: bad value"), errors.latest()));
+        assertNull(IJavaAdapter.usageMessage(
+                new RuntimeException("Exception occurred while running line magic 'y': NullPointerException"),
+                errors.latest()));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.slimkit.measure;
+package dev.slimkit.model;
 
 import dev.slimkit.model.Layer;
 

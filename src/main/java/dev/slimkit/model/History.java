@@ -1,4 +1,4 @@
-package dev.slimkit.train;
+package dev.slimkit.model;
 
 import java.util.ArrayList;
 import java.util.Collections;

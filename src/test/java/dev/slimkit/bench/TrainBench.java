@@ -1,7 +1,7 @@
 package dev.slimkit.bench;
 
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.measure.Latency;
 import dev.slimkit.model.SlimModel;
@@ -25,7 +25,7 @@ public final class TrainBench {
         ImageData data = Slim.data("fashion-mnist");
         double load = (System.nanoTime() - t0) / 1e9;
         try (SlimModel model = Slim.model("cnn-small", 10, 1.0, 0)) {
-            StepResult r = Slim.train(model, data).epochs(epochs).batchSize(128).learningRate(1e-3).run();
+            StepResult r = Slim.train(model, data).epochs(epochs).batch(128).lr(1e-3).run();
             double perEpoch = r.epochs().stream().mapToDouble(e -> e.seconds()).average().orElse(Double.NaN);
             System.out.printf(Locale.ROOT, "impl=slimkit%n");
             System.out.printf(Locale.ROOT, "threads=%d%n", Latency.threads());

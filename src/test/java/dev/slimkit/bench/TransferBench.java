@@ -1,7 +1,7 @@
 package dev.slimkit.bench;
 
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.transfer.TransferStep;
@@ -25,8 +25,8 @@ public final class TransferBench {
         System.out.printf(Locale.ROOT, "target: %s, epochs=%d%n", target, epochs);
         for (String freeze : new String[] {"backbone", "9"}) {
             try (SlimModel base = Slim.model("cnn-small", 10)) {
-                TransferStep plain = Slim.transfer(base).to(target).freeze(freeze).epochs(epochs).as("plain");
-                TransferStep cached = Slim.transfer(base).to(target).freeze(freeze).epochs(epochs).as("cached")
+                TransferStep plain = Slim.transfer(base).data(target).freeze(freeze).epochs(epochs).as("plain");
+                TransferStep cached = Slim.transfer(base).data(target).freeze(freeze).epochs(epochs).as("cached")
                         .cacheFeatures(true);
                 StepResult p = plain.run();
                 StepResult c = cached.run();

@@ -1,4 +1,4 @@
-package dev.slimkit.report;
+package dev.slimkit.measure;
 
 /**
  * One model's figures in a comparison table or Pareto chart. Latency and accuracy may be NaN when

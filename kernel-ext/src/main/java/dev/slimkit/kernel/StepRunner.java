@@ -1,0 +1,79 @@
+package dev.slimkit.kernel;
+
+import dev.slimkit.Session;
+import dev.slimkit.step.Step;
+import dev.slimkit.step.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs what a magic asks for, the same way for every magic: a {@link Step} with one live chart
+ * and progress bar per model it trains (finished in {@code finally}), tracked for the interrupt
+ * button; the models it made put into the session even when it was interrupted; errors and
+ * interruptions turned into one line.
+ */
+final class StepRunner {
+
+    private final Session session;
+    private final DisplaySink sink;
+    private final RunTracker runs;
+    private final UsageErrors errors;
+    private StepResult last;
+
+    StepRunner(Session session, DisplaySink sink, RunTracker runs, UsageErrors errors) {
+        this.session = session;
+        this.sink = sink;
+        this.runs = runs;
+        this.errors = errors;
+    }
+
+    /**
+     * Runs {@code step} for {@code %magic}.
+     *
+     * @throws UsageError for bad settings, or when the step was interrupted (after its models
+     *     reached the session)
+     */
+    <S extends Step<S>> StepResult run(String magic, S step) {
+        errors.run(magic, step::validate);
+        List<LiveTraining> live = new ArrayList<>();
+        step.listeners(model -> {
+            LiveTraining l = new LiveTraining(sink, model.history(), model.name() + " " + step.name(), 1500);
+            l.start();
+            live.add(l);
+            return l;
+        });
+        RunTracker.Run tracked = runs.begin(step.name());
+        step.listener(tracked);
+        StepResult result = null;
+        try {
+            result = errors.call(magic, step::run);
+        } finally {
+            boolean stopped = result == null || result.interrupted();
+            live.forEach(l -> l.finish(stopped ? "interrupted" : "done"));
+            step.outputs().forEach(session::putModel);
+            runs.end(tracked);
+        }
+        last = result;
+        if (result.interrupted()) {
+            throw errors.remember(new UsageError(magic + ": " + String.join("; ", result.notes()) + "; model ["
+                    + result.model() + "] keeps the steps trained so far"));
+        }
+        return result;
+    }
+
+    /** Runs a long task that is not a step (e.g. a sensitivity scan), tracked for the interrupt button. */
+    <T> T task(String magic, String activity, Supplier<T> action) {
+        RunTracker.Run tracked = runs.begin(activity);
+        try {
+            return errors.call(magic, action);
+        } finally {
+            runs.end(tracked);
+        }
+    }
+
+    /** The result of the latest step run (for tests). */
+    StepResult lastResult() {
+        return last;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.slimkit.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slimkit.Session;
+import dev.slimkit.Slim;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.step.StepResult;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each step's magic and its Java chain give the same recipe (same defaults, same result name). */
+class StepMagicsTest {
+
+    private final Session session = new Session();
+    private final FakeSink sink = new FakeSink();
+    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
+    private ImageData data;
+    private SlimModel base;
+
+    private static List<String> args(String line) {
+        return Arrays.asList(line.trim().split("\\s+"));
+    }
+
+    @BeforeEach
+    void setUp() {
+        magics.data(args("fm --source synthetic --limit 128 --test-limit 32 --classes 0-3"));
+        magics.model(args("m --arch cnn-small --data fm --width 0.25 --seed 1"));
+        data = session.data("fm");
+        base = session.model("m");
+    }
+
+    @AfterEach
+    void close() {
+        session.allModels().values().stream().distinct().forEach(SlimModel::close);
+    }
+
+    private void assertSameRecipe(StepResult viaMagic, StepResult viaJava) {
+        assertEquals(viaJava.step(), viaMagic.step());
+        assertEquals(viaJava.model(), viaMagic.model(), "result name");
+        assertEquals(viaJava.recipe(), viaMagic.recipe());
+    }
+
+    @Test
+    void trainRecipeMatches() {
+        magics.train(args("m --data fm --epochs 1 --batch 32 --as t1"));
+        StepResult java = Slim.train(base, data).epochs(1).batch(32).as("t1").run();
+        assertSameRecipe(magics.lastResult(), java);
+        java.util.Objects.requireNonNull(session.model("t1"));
+    }
+
+    @Test
+    void transferRecipeMatches() {
+        magics.data(args("two --source synthetic --limit 64 --test-limit 16 --classes 4,5"));
+        magics.transfer(args("m --data two --epochs 2 --unfreeze-after 1 --batch 32 --as t2"));
+        StepResult java = Slim.transfer(base).data(session.data("two")).epochs(2).unfreezeAfter(1).batch(32).as("t2").run();
+        assertSameRecipe(magics.lastResult(), java);
+    }
+
+    @Test
+    void distillRecipeMatches() {
+        magics.distill(args("m --student mlp --width 0.25 --data fm --batch 32 --no-latency --control"));
+        assertTrue(session.hasModel("m-student") && session.hasModel("m-student-scratch"));
+        StepResult java = Slim.distill(base).student("mlp").width(0.25).data(data).batch(32).measureLatency(false)
+                .control(true).run();
+        assertSameRecipe(magics.lastResult(), java);
+    }
+
+    @Test
+    void pruneRecipeMatches() {
+        magics.prune(args("m --sparsity 0.6 --schedule agp --steps 3 --epochs 1 --batch 32 --data fm --no-latency --as p"));
+        StepResult java = Slim.prune(base).sparsity(0.6).mode("agp").steps(3).epochs(1).batch(32).data(data)
+                .measureLatency(false).as("p").run();
+        assertSameRecipe(magics.lastResult(), java);
+    }
+
+    @Test
+    void trimRecipeMatchesWithTheSameDefaults() {
+        magics.trim(args("m --channels 0.5 --no-latency"));
+        StepResult java = Slim.trim(base).channels(0.5).measureLatency(false).run();
+        assertSameRecipe(magics.lastResult(), java);
+        assertEquals("8", java.recipe().get("round to"), "one default for --round and round(...)");
+        assertTrue(session.hasModel("m-trimmed"));
+    }
+
+    @Test
+    void dropFreesAModelAndBusyModelsAnswerInOneLine() throws Exception {
+        magics.model(args("x --arch mlp --data fm --width 0.25"));
+        SlimModel x = session.model("x");
+        magics.drop(args("x"));
+        assertFalse(session.hasModel("x"));
+        assertFalse(x.manager().isOpen());
+        assertEquals("%drop: no model named [x]; known: m; create it with %model x --arch cnn-small",
+                assertThrows(UsageError.class, () -> magics.drop(args("x"))).getMessage());
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (SlimModel.Lease lease = base.lock("sensitivity")) {
+                locked.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        locked.await();
+        try {
+            String busy = "model [m] is busy with sensitivity; wait for it or interrupt it";
+            assertEquals("%train: " + busy, assertThrows(UsageError.class,
+                    () -> magics.train(args("m --data fm --batch 32"))).getMessage());
+            assertEquals("%drop: " + busy, assertThrows(UsageError.class, () -> magics.drop(args("m"))).getMessage());
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertEquals(0, base.history().epochCount(), "the refused training did not run");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.slimkit.step;
+
+import dev.slimkit.data.ImageData;
+import dev.slimkit.measure.Latency;
+import dev.slimkit.model.ModelStats;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.train.Evaluation;
+import dev.slimkit.train.Evaluator;
+
+/**
+ * What a step measures of a model before and after it: its figures ({@link ModelStats}), its
+ * evaluation on the data's test split, and its latency at batch 1 and 32 — each only when asked.
+ */
+public final class Probe {
+
+    /** The batch sizes latency is measured at. */
+    public static final int[] LATENCY_BATCHES = {1, 32};
+
+    /** Batch size of evaluation passes. */
+    public static final int EVALUATION_BATCH = 256;
+
+    /**
+     * One model's figures.
+     *
+     * @param stats parameters, MACs, bytes
+     * @param evaluation test evaluation, or null when not measured
+     * @param latency latency per entry of {@link #LATENCY_BATCHES}, or null when not measured
+     */
+    public record Figures(ModelStats stats, Evaluation evaluation, Latency.Stats[] latency) {
+        /** Median latency in ms at {@link #LATENCY_BATCHES}[i]. */
+        public double latencyMs(int i) {
+            return latency == null ? Double.NaN : latency[i].medianMs();
+        }
+    }
+
+    private Probe() {}
+
+    /** Measures {@code model}: evaluation when {@code data} is given, latency when asked. */
+    public static Figures measure(SlimModel model, ImageData data, boolean latency) {
+        ModelStats stats = ModelStats.of(model);
+        Evaluation evaluation = data == null ? null : Evaluator.evaluate(model, data.test(), EVALUATION_BATCH);
+        Latency.Stats[] ms = null;
+        if (latency) {
+            ms = new Latency.Stats[LATENCY_BATCHES.length];
+            for (int i = 0; i < ms.length; i++) {
+                ms[i] = Latency.measure(model, LATENCY_BATCHES[i]);
+            }
+        }
+        return new Figures(stats, evaluation, ms);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.slimkit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The core's packages form no cycle, and the core never reaches notebook types. */
+class ArchitectureTest {
+
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.slimkit");
+
+    @Test
+    void corePackagesAreFreeOfCycles() {
+        // Each package under dev.slimkit is a slice; the root package (Slim, Session) is one too.
+        slices().matching("dev.slimkit.(*)..").should().beFreeOfCycles().check(CORE);
+        noClasses().that().resideInAnyPackage("dev.slimkit.(*)..").and().resideOutsideOfPackage("dev.slimkit")
+                .should().dependOnClassesThat().resideInAPackage("dev.slimkit")
+                .because("only the facade (Slim, Session) sits at the root, above every step")
+                .check(CORE);
+    }
+
+    @Test
+    void coreNeverImportsKernelTypes() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage("io.github.spencerpark..", "dev.slimkit.kernel..", "org.dflib.jjava..")
+                .check(CORE);
+    }
+}
