@@ -13,12 +13,16 @@ what=${1:-train}
 "$here/setup.sh" >/dev/null
 . "$here/java-opts.sh"
 cd "$root"
+# The benchmarks live in core's test scope (src/test/java/dev/slimkit/bench), not in the library.
+mvn -q -B -Dstyle.color=never dependency:build-classpath -pl src -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+bench_cp="src/target/test-classes:src/target/classes:$(cat src/target/test-classpath.txt)"
 case "$what" in
   train)
     epochs=${2:-1}
     echo "== slimkit (DJL $(grep -o '<djl.version>[^<]*' pom.xml | cut -d'>' -f2), PyTorch engine)"
     # shellcheck disable=SC2086
-    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" \
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TrainBench "$epochs" | tee /tmp/slimkit-bench-java.txt
     echo "== PyTorch peer (Debian python3-torch)"
     /usr/bin/python3 "$here/bench_torch.py" "$epochs" | tee /tmp/slimkit-bench-torch.txt
@@ -32,11 +36,11 @@ case "$what" in
     ;;
   trim)
     # shellcheck disable=SC2086
-    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" dev.slimkit.bench.TrimBench
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.TrimBench
     ;;
   transfer)
     # shellcheck disable=SC2086
-    java $SLIMKIT_JAVA_OPTS -cp "src/target/classes:$(cat src/target/classpath.txt)" \
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TransferBench "${2:-3}"
     ;;
   *) echo "unknown benchmark [$what]; choose train, trim or transfer" >&2; exit 2 ;;

@@ -49,16 +49,16 @@ class SlimkitKernelBehaviour(unittest.TestCase):
         loaded = self.run_cell("%model ts --from " + fixture)
         self.assertFalse([c for k, c in loaded if k == "error"], loaded)
         cases = {
-            "%model x --from /no/such.pt": "no TorchScript file at [/no/such.pt]; check the path",
-            "%trim ts --channels 0.5": "model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph"
+            "%model x --from /no/such.pt": "%model: no TorchScript file at [/no/such.pt]; check the path",
+            "%trim ts --channels 0.5": "%trim: model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph"
                                        " slimkit cannot see, so it cannot be trimmed; use %prune for sparsity, or"
                                        " rebuild the network as a slimkit architecture",
-            "%train m --data nope": "no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
-            "%train m --data fm --epochs -1": "%train: --epochs must be >= 1, got [-1]",
+            "%train m --data nope": "%train: no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
+            "%train m --data fm --epochs -1": "%train: --epochs must be >= 1, got [-1]; pass e.g. 1",
             "%train m --data fm --bogus 3": "%train: unknown option [--bogus]; options: --data, --epochs, --batch, --lr,"
-                                            " --optimizer, --schedule, --weight-decay, --seed (see %train --help)",
-            "%model x --arch vgg": "unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
-            "%load x /no/such/file.slim": "no model file at [/no/such/file.slim]; check the path (save with %save or Slim.save)",
+                                            " --optimizer, --schedule, --weight-decay, --seed, --as (see %train --help)",
+            "%model x --arch vgg": "%model: unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
+            "%load x /no/such/file.slim": "%load: no model file at [/no/such/file.slim]; check the path (save with %save or Slim.save)",
             "%eval": "%eval: missing NAME (session model); usage: %eval NAME [--data D]",
         }
         for code, message in cases.items():

@@ -199,12 +199,13 @@ public abstract class Step<S extends Step<S>> {
     }
 
     /**
-     * Checks the set-up without changing anything: the shared checks (data fits the model,
-     * training has data), then the step's own.
+     * Checks the set-up without changing anything: the step's own checks, then the shared ones
+     * (training has data, the data fits the model).
      *
      * @throws IllegalArgumentException naming the value and the fix
      */
     public final S validate() {
+        check();
         if (fineTune.epochs() > 0 && fineTune.data() == null) {
             throw new IllegalArgumentException("training for " + fineTune.epochs()
                     + " epoch(s) needs data; pass data(...)");
@@ -212,7 +213,6 @@ public abstract class Step<S extends Step<S>> {
         if (fineTune.data() != null && checksDataAgainstSource()) {
             Evaluator.checkCompatible(source, fineTune.data().train());
         }
-        check();
         return self();
     }
 

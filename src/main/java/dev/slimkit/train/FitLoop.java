@@ -71,6 +71,7 @@ public final class FitLoop {
         long start = System.nanoTime();
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (optimizerState; Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
+            registerParameters(trainer, model);
             for (int e = 0; e < config.epochs() && !interrupted; e++) {
                 long epochStart = System.nanoTime();
                 int[] order = train.shuffledOrder(random);
@@ -155,6 +156,33 @@ public final class FitLoop {
             }
         }
         return new FitResult(done, interrupted, stepsDone, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * DJL's trainer checks once, at its first step, that the gradients are not all zero; the
+     * gradient arrays it reads for that stay on the model's manager, one per trainable parameter
+     * for every fit. The check also registers every parameter with the trainer's parameter store,
+     * which is what makes the opaque TorchScript modules' parameters take optimizer steps. This
+     * loop always runs backward before stepping, so it registers the trainable parameters itself
+     * and marks the check done. If a later DJL renames these private fields, DJL's own check runs
+     * (and leaks as before).
+     */
+    private static void registerParameters(Trainer trainer, SlimModel model) {
+        try {
+            java.lang.reflect.Field storeField = Trainer.class.getDeclaredField("parameterStore");
+            java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+            storeField.setAccessible(true);
+            checked.setAccessible(true);
+            ai.djl.training.ParameterStore store = (ai.djl.training.ParameterStore) storeField.get(trainer);
+            for (ai.djl.nn.Parameter p : model.djlModel().getBlock().getParameters().values()) {
+                if (p.requiresGradient()) {
+                    store.getValue(p, model.device(), true);
+                }
+            }
+            checked.setBoolean(trainer, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // keep DJL's own check
+        }
     }
 
     /** A tracker whose value the loop sets before each step from the schedule. */

@@ -115,8 +115,8 @@ public final class TransferStep extends Step<TransferStep> {
         checkShapes();
         ImageData data = data();
         if (expectedClasses != 0 && expectedClasses != data.numClasses()) {
-            throw new IllegalArgumentException("classes(...) " + expectedClasses + " does not match data [" + data.name()
-                    + "], which has " + data.numClasses() + " classes; filter the data with %data --classes or drop"
+            throw new IllegalArgumentException("classes(...) " + expectedClasses + " does not match the target data,"
+                    + " which has " + data.numClasses() + " classes; filter the data with %data --classes or drop"
                     + " classes(...)");
         }
         if (data.numClasses() < 2) {

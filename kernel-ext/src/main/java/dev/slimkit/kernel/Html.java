@@ -8,6 +8,11 @@ public record Html(String html, String text) {
         return new Html(html, html.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").strip());
     }
 
+    /** {@code s} with &amp;, &lt; and &gt; escaped, for text inside HTML. */
+    public static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     @Override
     public String toString() {
         return text;

@@ -1,6 +1,9 @@
 package dev.slimkit.kernel;
 
+import ai.djl.engine.Engine;
+import dev.slimkit.Slim;
 import dev.slimkit.measure.Comparison;
+import dev.slimkit.measure.Latency;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.prune.PruneStep;
 import dev.slimkit.report.Charts;
@@ -68,6 +71,47 @@ final class ResultViews {
                 sink.display(Charts.pareto(c.rows(), "latency", "accuracy vs latency (batch 32)"));
             }
         }
+    }
+
+    static void sensitivity(DisplaySink sink, dev.slimkit.prune.Sensitivity.Result r, String model) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        r.accuracy().forEach((layer, acc) -> series.put(layer, new double[][] {r.levels(), acc}));
+        sink.display(Charts.lines(model + ": accuracy when one layer is pruned (baseline " + String.format(
+                Locale.ROOT, "%.4f", r.baseline()) + ")", "sparsity of that layer", "test accuracy", series));
+        sink.display(Tables.sensitivity(r.levels(), r.baseline(), r.accuracy(), model + " sensitivity (test accuracy)"));
+    }
+
+    /** What %model shows of a new model: origin, classes, input, size, MACs, device. */
+    static Html model(dev.slimkit.model.SlimModel m) {
+        ModelStats s = ModelStats.of(m);
+        var spec = m.spec();
+        String origin = spec.hasTorchScript() ? "TorchScript from " + spec.torchScriptLayers().get(0).source()
+                : spec.arch() + " width " + spec.widthMultiplier() + ", seed " + m.seed();
+        return line(String.format(Locale.ROOT, "<b>%s</b>: %s, %d classes, input %dx%dx%d — %,d params, %s, on %s",
+                Html.escape(m.name()), Html.escape(origin), spec.classes(), spec.channels(),
+                spec.height(), spec.width(), s.params(), s.macs() < 0 ? "MACs unknown (opaque graph)"
+                        : String.format(Locale.ROOT, "%,d MACs per image", s.macs()), m.device()));
+    }
+
+    /** %slimkit: version, engine, device, threads, the session's objects and every command. */
+    static Html overview(dev.slimkit.Session session) {
+        Engine engine = Engine.getInstance();
+        StringBuilder html = new StringBuilder("<div><b>slimkit ").append(Slim.VERSION).append("</b> · DJL ")
+                .append(Engine.getDjlVersion()).append(" · ").append(engine.getEngineName()).append(' ')
+                .append(engine.getVersion()).append(" · device ").append(engine.defaultDevice())
+                .append(" · ").append(Latency.threads()).append(" threads</div><div>data: ")
+                .append(names(session.allData().keySet())).append(" · models: ")
+                .append(names(session.allModels().keySet())).append("</div>")
+                .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
+        for (MagicArgs m : MagicSchemas.ALL) {
+            html.append("<tr><td style=\"text-align:left\"><code>").append(Html.escape(m.usage().lines().findFirst().orElse("")))
+                    .append("</code></td><td style=\"text-align:left\">").append(Html.escape(m.summary())).append("</td></tr>");
+        }
+        return Html.of(html.append("</tbody></table><div>Each command prints its options with <code>--help</code>.</div>").toString());
+    }
+
+    private static String names(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : Html.escape(String.join(", ", names));
     }
 
     /** One line of HTML. */

@@ -2,32 +2,26 @@ package dev.slimkit.kernel;
 
 import static dev.slimkit.kernel.MagicSchemas.*;
 
-import ai.djl.engine.Engine;
 import dev.slimkit.Session;
 import dev.slimkit.Slim;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.distill.DistillStep;
-import dev.slimkit.measure.Latency;
 import dev.slimkit.model.Architectures;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.prune.PruneStep;
 import dev.slimkit.prune.Sensitivity;
-import dev.slimkit.report.Charts;
 import dev.slimkit.report.Tables;
 import dev.slimkit.schedule.Schedule;
 import dev.slimkit.step.Step;
-import dev.slimkit.step.StepResult;
 import dev.slimkit.train.TrainConfig;
 import dev.slimkit.transfer.TransferStep;
 import dev.slimkit.trim.TrimStep;
 import io.github.spencerpark.jupyter.kernel.magic.registry.LineMagic;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * slimkit's line magics. Each one only parses its arguments against its schema ({@link
@@ -59,7 +53,7 @@ public final class SlimkitMagics {
     @LineMagic("slimkit")
     public void slimkit(List<String> args) {
         if (parse(OVERVIEW, args) != null) {
-            sink.display(Html.of(overviewHtml()));
+            sink.display(ResultViews.overview(session));
         }
     }
 
@@ -72,8 +66,8 @@ public final class SlimkitMagics {
         String name = errors.call("%data", () -> Session.checkName(a.positional("NAME")));
         ImageData data = errors.call("%data", () -> openData(a));
         session.putData(name, data);
-        sink.display(ResultViews.line("<b>" + escape(name) + "</b>: " + escape(data.toString()) + "<br>classes: "
-                + escape(String.join(", ", data.classNames()))));
+        sink.display(ResultViews.line("<b>" + Html.escape(name) + "</b>: " + Html.escape(data.toString()) + "<br>classes: "
+                + Html.escape(String.join(", ", data.classNames()))));
     }
 
     @LineMagic("model")
@@ -84,11 +78,7 @@ public final class SlimkitMagics {
         }
         String name = errors.call("%model", () -> Session.checkName(a.positional("NAME")));
         SlimModel model = errors.call("%model", () -> a.has("from") ? fromTorchScript(a, name) : fromArch(a, name));
-        session.putModel(name, model);
-        ModelStats s = ModelStats.of(model);
-        sink.display(ResultViews.line(String.format(Locale.ROOT, "<b>%s</b>: %s, %d classes — %,d params, %s MACs per"
-                + " image, on %s", escape(name), escape(model.origin()), model.spec().classes(), s.params(),
-                s.macs() < 0 ? "unknown (opaque graph)" : String.format(Locale.ROOT, "%,d", s.macs()), model.device())));
+        sink.display(ResultViews.model(session.putModel(name, model)));
     }
 
     @LineMagic("train")
@@ -107,12 +97,13 @@ public final class SlimkitMagics {
             return;
         }
         TransferStep step = errors.call("%transfer", () -> options(a, Slim.transfer(model(a, "NAME")).data(data(a, true))));
-        a.ifInteger("classes", step::classes);
-        a.ifGiven("freeze", step::freeze);
-        a.ifInteger("unfreeze-after", step::unfreezeAfter);
-        a.ifNumber("backbone-lr-mult", step::backboneLrMult);
-        step.cacheFeatures(a.flag("cache-features"));
-        errors.run("%transfer", step::validate);
+        errors.run("%transfer", () -> {
+            a.ifInteger("classes", step::classes);
+            a.ifGiven("freeze", step::freeze);
+            a.ifInteger("unfreeze-after", step::unfreezeAfter);
+            a.ifNumber("backbone-lr-mult", step::backboneLrMult);
+            step.cacheFeatures(a.flag("cache-features")).validate();
+        });
         sink.display(Tables.summary(step.freezeNow(), step.resultName() + ": trainable and frozen layers"));
         ResultViews.transfer(sink, runner.run("%transfer", step));
     }
@@ -126,11 +117,7 @@ public final class SlimkitMagics {
         String student = a.required("student", "pass an architecture (e.g. cnn-small) or a session model");
         DistillStep step = errors.call("%distill", () -> options(a, Slim.distill(model(a, "TEACHER")).data(data(a, true))));
         errors.run("%distill", () -> {
-            if (Architectures.NAMES.contains(student)) {
-                step.student(student);
-            } else {
-                step.student(lookup("%distill", student));
-            }
+            student(step, student);
             a.ifNumber("width", step::width);
             a.ifNumber("temperature", step::temperature);
             a.ifNumber("alpha", step::alpha);
@@ -167,11 +154,7 @@ public final class SlimkitMagics {
         ImageData data = data(a, true);
         Sensitivity.Result r = runner.task("%sensitivity", "sensitivity", () -> Sensitivity.scan(model, data.test(),
                 Sensitivity.parseLevels(a.string("levels", Sensitivity.DEFAULT_LEVELS)), a.string("exclude", null)));
-        Map<String, double[][]> series = new LinkedHashMap<>();
-        r.accuracy().forEach((layer, acc) -> series.put(layer, new double[][] {r.levels(), acc}));
-        sink.display(Charts.lines(model.name() + ": accuracy when one layer is pruned (baseline " + String.format(
-                Locale.ROOT, "%.4f", r.baseline()) + ")", "sparsity of that layer", "test accuracy", series));
-        sink.display(Tables.sensitivity(r.levels(), r.baseline(), r.accuracy(), model.name() + " sensitivity (test accuracy)"));
+        ResultViews.sensitivity(sink, r, model.name());
     }
 
     @LineMagic("trim")
@@ -188,8 +171,8 @@ public final class SlimkitMagics {
             a.ifInteger("round", step::round);
             a.ifInteger("blocks", step::blocks);
             a.ifGiven("exclude", step::exclude);
-            step.validate();
         });
+        errors.run("%trim", step::validate);
         sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
         ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
     }
@@ -233,7 +216,7 @@ public final class SlimkitMagics {
             Path path = Path.of(a.positional("PATH"));
             long bytes = errors.call("%save", () -> Slim.save(model, path));
             sink.display(ResultViews.line(String.format(Locale.ROOT, "saved <b>%s</b> to <code>%s</code> (%,d bytes)",
-                    escape(model.name()), escape(path.toString()), bytes)));
+                    Html.escape(model.name()), Html.escape(path.toString()), bytes)));
         }
     }
 
@@ -245,7 +228,7 @@ public final class SlimkitMagics {
             Path path = Path.of(a.positional("PATH"));
             SlimModel model = session.putModel(name, errors.call("%load", () -> Slim.load(path)));
             sink.display(ResultViews.line(String.format(Locale.ROOT, "loaded <b>%s</b> from <code>%s</code>: %s, %d"
-                    + " classes, %,d params, %d epochs of history", escape(name), escape(path.toString()),
+                    + " classes, %,d params, %d epochs of history", Html.escape(name), Html.escape(path.toString()),
                     model.spec().arch(), model.spec().classes(), ModelStats.of(model).params(),
                     model.history().epochCount())));
         }
@@ -256,19 +239,19 @@ public final class SlimkitMagics {
         MagicArgs.Parsed a = parse(DROP, args);
         if (a != null) {
             errors.run("%drop", () -> session.dropModel(a.positional("NAME")));
-            sink.display(ResultViews.line("dropped <b>" + escape(a.positional("NAME")) + "</b>; its memory is freed"));
+            sink.display(ResultViews.line("dropped <b>" + Html.escape(a.positional("NAME")) + "</b>; its memory is freed"));
         }
     }
 
     /** The result of the latest step a magic ran (for tests). */
-    StepResult lastResult() {
+    dev.slimkit.step.StepResult lastResult() {
         return runner.lastResult();
     }
 
     /** Parses {@code args}, or shows the usage and returns null for {@code --help}. */
     private MagicArgs.Parsed parse(MagicArgs schema, List<String> args) {
         if (MagicArgs.wantsHelp(args)) {
-            sink.display(Html.of("<pre>" + escape(schema.usage()) + "</pre>"));
+            sink.display(Html.of("<pre>" + Html.escape(schema.usage()) + "</pre>"));
             return null;
         }
         return errors.call("%" + schema.magic(), () -> schema.parse(args));
@@ -287,6 +270,15 @@ public final class SlimkitMagics {
             step.schedule(Schedule.named(a.string("schedule", "")));
         }
         return a.flag("no-latency") ? step.measureLatency(false) : step;
+    }
+
+    /** A fresh student of an architecture, or a session model. */
+    private void student(DistillStep step, String name) {
+        if (Architectures.NAMES.contains(name)) {
+            step.student(name);
+        } else {
+            step.student(lookup("%distill", name));
+        }
     }
 
     private SlimModel model(MagicArgs.Parsed a, String positional) {
@@ -341,7 +333,7 @@ public final class SlimkitMagics {
         if (data != null && model.spec().classes() != data.numClasses()) {
             model.close();
             throw new UsageError("%model: [" + Path.of(a.string("from", "")).getFileName() + "] outputs "
-                    + model.spec().classes() + " classes but data [" + data.name() + "] has " + data.numClasses()
+                    + model.spec().classes() + " classes but data [" + a.string("data", "") + "] has " + data.numClasses()
                     + "; pass --classes " + data.numClasses() + " to load it as a backbone under a new head");
         }
         return model;
@@ -351,40 +343,10 @@ public final class SlimkitMagics {
     private static int checkClasses(MagicArgs.Parsed a, ImageData data, int fallback) {
         int classes = a.has("classes") ? a.integer("classes", 0, 2) : fallback;
         if (data != null && a.has("classes") && classes != data.numClasses()) {
-            throw new UsageError("%model: --classes " + classes + " does not match data [" + data.name()
+            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
                     + "], which has " + data.numClasses() + " classes; drop --classes or change it");
         }
         return classes;
     }
 
-    private String overviewHtml() {
-        Engine engine = Engine.getInstance();
-        StringBuilder html = new StringBuilder("<div><b>slimkit ").append(Slim.VERSION).append("</b> · DJL ")
-                .append(Engine.getDjlVersion()).append(" · ").append(engine.getEngineName()).append(' ')
-                .append(engine.getVersion()).append(" · device ").append(engine.defaultDevice())
-                .append(" · ").append(Latency.threads()).append(" threads</div><div>data: ")
-                .append(names(session.allData().keySet())).append(" · models: ")
-                .append(names(session.allModels().keySet())).append("</div>")
-                .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
-        for (MagicArgs m : ALL) {
-            html.append("<tr><td style=\"text-align:left\"><code>").append(escape(m.usage().lines().findFirst().orElse("")))
-                    .append("</code></td><td style=\"text-align:left\">").append(escape(m.summary())).append("</td></tr>");
-        }
-        return html.append("</tbody></table><div>Each command prints its options with <code>--help</code>.</div>").toString();
-    }
-
-    private static String names(java.util.Collection<String> names) {
-        return names.isEmpty() ? "none" : escape(String.join(", ", names));
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
-
-    /** Usage texts by magic name (for documentation and tests). */
-    static Map<String, String> usages() {
-        Map<String, String> out = new LinkedHashMap<>();
-        ALL.forEach(m -> out.put(m.magic(), m.usage()));
-        return out;
-    }
 }

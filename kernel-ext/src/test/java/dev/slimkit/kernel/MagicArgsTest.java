@@ -65,6 +65,6 @@ class MagicArgsTest {
         for (MagicArgs m : MagicSchemas.ALL) {
             assertTrue(m.usage().startsWith("%" + m.magic()), m.magic());
         }
-        assertTrue(SlimkitMagics.usages().get("train").contains("--schedule S"));
+        assertTrue(MagicSchemas.TRAIN.usage().contains("--schedule S"));
     }
 }

@@ -96,31 +96,31 @@ class SlimkitMagicsTest {
     void badInputIsOneLineAndLeavesSessionUnchanged() {
         setUpModel();
         SlimModel before = session.model("m");
-        assertError("no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
+        assertError("%train: no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
                 () -> magics.train(args("m --data nope")));
-        assertError("no model named [zz]; known: m; create it with %model zz --arch cnn-small",
+        assertError("%eval: no model named [zz]; known: m; create it with %model zz --arch cnn-small",
                 () -> magics.eval(args("zz --data fm")));
-        assertError("unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
+        assertError("%model: unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
                 () -> magics.model(args("m --arch vgg")));
-        assertError("%train: --epochs must be >= 1, got [-1]", () -> magics.train(args("m --data fm --epochs -1")));
-        assertError("%train: --batch must be >= 1, got [0]", () -> magics.train(args("m --data fm --batch 0")));
+        assertError("%train: --epochs must be >= 1, got [-1]; pass e.g. 1", () -> magics.train(args("m --data fm --epochs -1")));
+        assertError("%train: batch size must be >= 1, got [0]; pass e.g. 128", () -> magics.train(args("m --data fm --batch 0")));
         assertError("%train: --lr must be a number, got [fast]", () -> magics.train(args("m --data fm --lr fast")));
-        assertError("%train: --optimizer must be one of adam, sgd, got [rmsprop]",
+        assertError("%train: unknown optimizer [rmsprop]; choose adam or sgd",
                 () -> magics.train(args("m --data fm --optimizer rmsprop")));
-        assertError("%data: --classes: cannot read class list [x]; write a range such as 0-4 or a list such as 0,2,5"
-                .replace("%data: --classes: ", ""), () -> magics.data(args("d --source synthetic --classes x")));
-        assertError("unknown data source [cifar]; choose fashion-mnist, synthetic or idx:DIR",
+        assertError("%data: cannot read class list [x]; write a range such as 0-4 or a list such as 0,2,5",
+                () -> magics.data(args("d --source synthetic --classes x")));
+        assertError("%data: unknown data source [cifar]; choose fashion-mnist, synthetic or idx:DIR",
                 () -> magics.data(args("d --source cifar")));
-        assertError("no train-images-idx3-ubyte[.gz] in [/nonexistent]; pass a folder holding the four MNIST-style IDX files",
+        assertError("%data: no train-images-idx3-ubyte[.gz] in [/nonexistent]; pass a folder holding the four MNIST-style IDX files",
                 () -> magics.data(args("d --source idx:/nonexistent")));
-        assertError("no model file at [/nonexistent/x.slim]; check the path (save with %save or Slim.save)",
+        assertError("%load: no model file at [/nonexistent/x.slim]; check the path (save with %save or Slim.save)",
                 () -> magics.load(args("x /nonexistent/x.slim")));
-        assertError("invalid name [1bad]; use a letter, then letters, digits, _ . or - (e.g. fmnist, teacher)",
+        assertError("%model: invalid name [1bad]; use a letter, then letters, digits, _ . or - (e.g. fmnist, teacher)",
                 () -> magics.model(args("1bad --arch mlp")));
         assertError("%model: --classes 7 does not match data [fm], which has 4 classes; drop --classes or change it",
                 () -> magics.model(args("m --arch mlp --data fm --classes 7")));
         magics.data(args("ten --source synthetic --limit 64"));
-        assertError("model [m] has 4 classes but the data has [10]; build the model with --classes 10 or filter the data to 4 classes",
+        assertError("%train: model [m] has 4 classes but the data has [10]; build the model with --classes 10 or filter the data to 4 classes",
                 () -> magics.train(args("m --data ten")));
         assertSame(before, session.model("m"));
         assertFalse(session.hasData("d"));
@@ -133,18 +133,18 @@ class SlimkitMagicsTest {
         setUpModel();
         magics.train(args("m --data fm --batch 32"));
         sink.clear();
-        assertError("%distill: --temperature must be in (0, 1000], got [0]",
+        assertError("%distill: temperature must be > 0, got [0.0]; pass e.g. 4",
                 () -> magics.distill(args("m --student mlp --data fm --temperature 0")));
-        assertError("%distill: --alpha must be in [0, 1], got [1.5]", () -> magics.distill(args("m --student mlp --data fm --alpha 1.5")));
-        assertError("no model named [nobody]; known: m; create it with %model nobody --arch cnn-small",
+        assertError("%distill: alpha must be in [0, 1], got [1.5]; pass e.g. 0.7", () -> magics.distill(args("m --student mlp --data fm --alpha 1.5")));
+        assertError("%distill: no model named [nobody]; known: m; create it with %model nobody --arch cnn-small",
                 () -> magics.distill(args("nobody --student mlp --data fm")));
         magics.model(args("ten --arch mlp --classes 10"));
-        assertError("student [ten] has 10 classes but teacher [m] has [4]; use a student with 4 classes",
+        assertError("%distill: student [ten] has 10 classes but teacher [m] has [4]; use a student with 4 classes",
                 () -> magics.distill(args("m --student ten --data fm")));
-        assertFalse(session.hasModel("m_student"));
+        assertFalse(session.hasModel("m-student"));
         sink.clear();
         magics.distill(args("m --student mlp --width 0.25 --data fm --epochs 1 --batch 32 --control --no-latency --as small"));
-        assertTrue(session.hasModel("small") && session.hasModel("small_scratch"));
+        assertTrue(session.hasModel("small") && session.hasModel("small-scratch"));
         Table table = sink.of(Table.class).get(0);
         assertEquals(3, table.rowCount());
         assertTrue(table.name().contains("teacher/student agreement"), table.name());
@@ -157,11 +157,11 @@ class SlimkitMagicsTest {
         magics.train(args("m --data fm --batch 32"));
         assertError("%prune: --sparsity must be a number, got [abc]",
                 () -> magics.prune(args("m --sparsity abc")));
-        assertError("sparsity must be in [0, 1), got [1.0]; pass a fraction such as 0.8", () -> magics.prune(args("m --sparsity 1")));
-        assertError("unknown criterion [l7]; choose l1 or l2", () -> magics.prune(args("m --criterion l7")));
-        assertError("exclude pattern [zz*] matches no layer; layers: conv1, conv2, fc1, fc2 (or first, last)",
+        assertError("%prune: sparsity must be in [0, 1), got [1.0]; pass a fraction such as 0.8", () -> magics.prune(args("m --sparsity 1")));
+        assertError("%prune: unknown criterion [l7]; choose l1 or l2", () -> magics.prune(args("m --criterion l7")));
+        assertError("%prune: exclude pattern [zz*] matches no layer; layers: conv1, conv2, fc1, fc2 (or first, last)",
                 () -> magics.prune(args("m --exclude zz*")));
-        assertError("%prune: --scope must be one of global, layer, got [all]", () -> magics.prune(args("m --scope all")));
+        assertError("%prune: scope must be global or layer, got [all]", () -> magics.prune(args("m --scope all")));
         assertFalse(session.model("m").mask().isPresent(), "bad input changed nothing");
         sink.clear();
         magics.prune(args("m --sparsity 0.7 --schedule agp --steps 3 --epochs 1 --batch 32 --data fm --no-latency --as sparse"));
@@ -176,23 +176,23 @@ class SlimkitMagicsTest {
         magics.sensitivity(args("m --data fm --levels 0.5,0.9"));
         XYChart chart = sink.of(XYChart.class).get(0);
         assertEquals(java.util.Set.of("conv1", "conv2", "fc1", "fc2"), chart.getSeriesMap().keySet());
-        assertError("cannot read level [x] in [0.5,x]; pass fractions such as 0.1,0.3,0.5",
+        assertError("%sensitivity: cannot read level [x] in [0.5,x]; pass fractions such as 0.1,0.3,0.5",
                 () -> magics.sensitivity(args("m --data fm --levels 0.5,x")));
     }
 
     @Test
     void trimShowsGroupsWidthsAndFigures() {
         setUpModel();
-        assertError("channel ratio must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
+        assertError("%trim: --channels must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
                 () -> magics.trim(args("m --channels 1.5")));
         assertError("%trim: pass --channels or --macs, not both", () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
-        assertError("nothing to trim; pass --channels R, --macs R or --blocks K", () -> magics.trim(args("m")));
-        assertError("exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
+        assertError("%trim: nothing to trim; pass --channels, --macs or --blocks", () -> magics.trim(args("m")));
+        assertError("%trim: exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
                 () -> magics.trim(args("m --channels 0.5 --exclude zz")));
-        assertFalse(session.hasModel("m_trimmed"));
+        assertFalse(session.hasModel("m-trimmed"));
         sink.clear();
         magics.trim(args("m --channels 0.5 --round 2 --epochs 1 --batch 32 --data fm --no-latency"));
-        SlimModel t = session.model("m_trimmed");
+        SlimModel t = session.model("m-trimmed");
         assertEquals(4, t.spec().layers().get(0).out(), "8 → 4 channels");
         Table groups = sink.of(Table.class).get(0);
         assertEquals(3, groups.rowCount());
@@ -206,11 +206,11 @@ class SlimkitMagicsTest {
         setUpModel();
         magics.train(args("m --data fm --batch 32"));
         magics.data(args("two --source synthetic --limit 128 --test-limit 32 --classes 5,6"));
-        assertError("%transfer: --classes 3 does not match data [two], which has 2 classes; filter the data with"
-                + " %data --classes or drop --classes", () -> magics.transfer(args("m --data two --classes 3")));
-        assertError("unknown freeze mode [most]; choose backbone, none, or a number of first layers such as 3",
+        assertError("%transfer: --classes 3 does not match the target data, which has 2 classes; filter the data"
+                + " with %data --classes or drop --classes", () -> magics.transfer(args("m --data two --classes 3")));
+        assertError("%transfer: unknown freeze mode [most]; choose backbone, none, or a number of first layers such as 3",
                 () -> magics.transfer(args("m --data two --freeze most")));
-        assertError("epochs must be >= 1, got [-2]; pass e.g. 3", () -> magics.transfer(args("m --data two --epochs -2")));
+        assertError("%transfer: --epochs must be >= 1, got [-2]; pass e.g. 1", () -> magics.transfer(args("m --data two --epochs -2")));
         sink.clear();
         magics.transfer(args("m --data two --epochs 2 --unfreeze-after 1 --batch 32 --as t2"));
         assertEquals(2, session.model("t2").spec().classes());
@@ -240,17 +240,17 @@ class SlimkitMagicsTest {
         XYChart live = sink.of(XYChart.class).get(0);
         assertEquals(2, live.getSeriesMap().get(Charts.TRAIN_ACCURACY).getXData().length,
                 "the live chart followed the head trained on cached features");
-        assertError("model [tb] has TorchScript layer [backbone] (from tiny_backbone.pt) whose graph slimkit cannot"
+        assertError("%trim: model [tb] has TorchScript layer [backbone] (from tiny_backbone.pt) whose graph slimkit cannot"
                 + " see, so it cannot be trimmed; use %prune for sparsity, or rebuild the network as a slimkit"
                 + " architecture", () -> magics.trim(args("tb --channels 0.5")));
         assertError("%model: [tiny_classifier.pt] outputs 3 classes but data [fm] has 4; pass --classes 4 to load it"
                 + " as a backbone under a new head", () -> magics.model(args("x --from " + dirOf + "/tiny_classifier.pt --data fm")));
         assertError("%model: --from loads a TorchScript file; drop --arch",
                 () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt --arch mlp")));
-        assertError("no TorchScript file at [/nope.pt]; check the path", () -> magics.model(args("x --from /nope.pt")));
-        assertError("%model: --input [3x32] must be CxHxW, e.g. 1x28x28",
+        assertError("%model: no TorchScript file at [/nope.pt]; check the path", () -> magics.model(args("x --from /nope.pt")));
+        assertError("%model: --input [3x32] must be CxHxW with sizes >= 1, e.g. 1x28x28",
                 () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt --input 3x32")));
-        assertError("TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
+        assertError("%model: TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
                 + " --classes N to put a linear head of N classes on it",
                 () -> magics.model(args("x --from " + dirOf + "/tiny_backbone.pt")));
         assertFalse(session.allModels().containsKey("x"), "nothing half-made is kept");
