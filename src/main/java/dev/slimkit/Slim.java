@@ -110,6 +110,14 @@ public final class Slim {
         return new dev.slimkit.transfer.TransferStep(base);
     }
 
+    /**
+     * Starts a pipeline from {@code base}: add stages ({@code .transfer(t -> ...)}, {@code
+     * .distill(...)}, {@code .prune(...)}, {@code .trim(...)}), data and a folder, then {@code run()}.
+     */
+    public static dev.slimkit.pipeline.Pipeline pipeline(SlimModel base) {
+        return new dev.slimkit.pipeline.Pipeline(base);
+    }
+
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
         return Evaluator.evaluate(model, data.test(), dev.slimkit.step.Probe.EVALUATION_BATCH);

@@ -232,11 +232,26 @@ public abstract class Step<S extends Step<S>> {
                 Thread.interrupted(); // consumed: the result says the step was interrupted
             }
         }
+        recipeInto(result);
+        return result.build();
+    }
+
+    /**
+     * The recipe the step will record, known before it runs (after {@link #validate()}): the
+     * step's own settings and the training settings. Equal recipes on equal inputs give equal
+     * results, which is what a pipeline's resume relies on.
+     */
+    public Map<String, String> recipe() {
+        StepResult.Builder b = StepResult.builder(name, resultName());
+        recipeInto(b);
+        return b.recipe();
+    }
+
+    private void recipeInto(StepResult.Builder result) {
         recipe(result);
         if (fineTune.epochs() > 0) {
             result.recipe("training", fineTune.configFor(fineTune.epochs()).describe());
         }
-        return result.build();
     }
 
     private void runLocked(StepResult.Builder result) {

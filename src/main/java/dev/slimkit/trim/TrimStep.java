@@ -244,6 +244,7 @@ public final class TrimStep extends Step<TrimStep> {
     @Override
     protected SlimModel execute(Run run) {
         SlimModel trimmed = run.output(cut());
+        source.mask().ifPresent(mask -> keepZeros(trimmed, mask.paths()));
         if (data() != null) {
             accuracyAfterCut = Evaluator.evaluate(trimmed, data().test(), Probe.EVALUATION_BATCH).accuracy();
         }
@@ -251,6 +252,15 @@ public final class TrimStep extends Step<TrimStep> {
             run.fit(trimmed);
         }
         return trimmed;
+    }
+
+    /** A pruned source's zeros stay zeros in the channels kept, through fine-tuning too. */
+    private static void keepZeros(SlimModel trimmed, Set<String> maskedPaths) {
+        Set<String> paths = new java.util.LinkedHashSet<>(maskedPaths);
+        paths.retainAll(trimmed.parameters().keySet());
+        if (!paths.isEmpty()) {
+            trimmed.setMask(dev.slimkit.model.WeightMask.fromZeros(trimmed, paths));
+        }
     }
 
     @Override

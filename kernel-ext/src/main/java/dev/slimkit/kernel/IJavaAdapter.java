@@ -14,6 +14,9 @@ final class IJavaAdapter {
     /** What IJava's {@code lineMagic} wrapper puts before the message of a magic's exception. */
     static final String LINE_MAGIC_PREFIX = "Exception occurred while running line magic '";
 
+    /** The same for a cell magic ({@code %%pipeline}). */
+    static final String CELL_MAGIC_PREFIX = "Exception occurred while running cell magic '";
+
     private IJavaAdapter() {}
 
     /** Makes {@code kernel} the one IJava's runtime statics (display, magics) talk to. */
@@ -41,7 +44,8 @@ final class IJavaAdapter {
                 return t.getMessage();
             }
             String message = t.getMessage();
-            if (latest != null && message != null && message.startsWith(LINE_MAGIC_PREFIX)
+            if (latest != null && message != null
+                    && (message.startsWith(LINE_MAGIC_PREFIX) || message.startsWith(CELL_MAGIC_PREFIX))
                     && message.endsWith("': " + latest)) {
                 return latest;
             }

@@ -135,9 +135,20 @@ final class MagicSchemas {
             .positional("PATH", "file written by %save or Slim.save");
     static final MagicArgs DROP = MagicArgs.of("drop", "Remove model NAME from the session and free its memory.")
             .positional("NAME", "session model");
+    static final MagicArgs PIPELINE = MagicArgs.of("%pipeline",
+            "Run BASE through the stages in the cell's body, one a line as that step's options without NAME and --data"
+                    + " (train, transfer, distill, prune, trim; # comments), judging every model on complexity, accuracy,"
+                    + " efficiency and scalability.")
+            .positional("BASE", "session model to start from (left unchanged)")
+            .option("data", "D", "session data every stage trains on and every model is judged on")
+            .option("dir", "DIR", "save each stage's model and recipe as DIR/NN-STAGE.slim and .json")
+            .flag("resume", "reuse stages whose saved recipe and input match; rerun from the first change")
+            .option("as", "PREFIX", "name stage models PREFIX-STAGE and the final one PREFIX (default BASE-slim)")
+            .flag("control", "also train the final architecture from scratch for the same total epochs")
+            .flag("no-latency", "skip latency, throughput and thread measurements");
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
     static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
-            EVAL, SUMMARY, COMPARE, SAVE, LOAD, DROP);
+            EVAL, SUMMARY, COMPARE, SAVE, LOAD, DROP, PIPELINE);
 }

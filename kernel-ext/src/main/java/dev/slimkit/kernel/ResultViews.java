@@ -114,6 +114,23 @@ final class ResultViews {
         return names.isEmpty() ? "none" : Html.escape(String.join(", ", names));
     }
 
+    /** %%pipeline: the four yardsticks of every model, then accuracy against MACs and against latency. */
+    static void pipeline(DisplaySink sink, dev.slimkit.pipeline.PipelineResult r) {
+        List<dev.slimkit.pipeline.PipelineResult.Row> all = new java.util.ArrayList<>();
+        all.add(r.base());
+        all.addAll(r.stages());
+        if (r.control() != null) {
+            all.add(r.control());
+        }
+        sink.display(dev.slimkit.report.PipelineTables.yardsticks(all, "pipeline: the four yardsticks (test split; latency"
+                + " median of " + Latency.DEFAULT_RUNS + " runs on " + Latency.threads() + " threads, IQR in brackets)"));
+        var rows = dev.slimkit.report.PipelineTables.comparisonRows(all);
+        sink.display(Charts.pareto(rows, "MACs", "pipeline: accuracy vs MACs"));
+        if (rows.stream().anyMatch(x -> !Double.isNaN(x.latencyMsBatch32()))) {
+            sink.display(Charts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)"));
+        }
+    }
+
     /** One line of HTML. */
     static Html line(String html) {
         return Html.of("<div>" + html + "</div>");

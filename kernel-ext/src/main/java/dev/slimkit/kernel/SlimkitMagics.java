@@ -4,20 +4,17 @@ import static dev.slimkit.kernel.MagicSchemas.*;
 
 import dev.slimkit.Session;
 import dev.slimkit.Slim;
-import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.distill.DistillStep;
-import dev.slimkit.model.Architectures;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.prune.PruneStep;
 import dev.slimkit.prune.Sensitivity;
 import dev.slimkit.report.Tables;
-import dev.slimkit.schedule.Schedule;
-import dev.slimkit.step.Step;
-import dev.slimkit.train.TrainConfig;
 import dev.slimkit.transfer.TransferStep;
 import dev.slimkit.trim.TrimStep;
+import dev.slimkit.pipeline.Pipeline;
+import io.github.spencerpark.jupyter.kernel.magic.registry.CellMagic;
 import io.github.spencerpark.jupyter.kernel.magic.registry.LineMagic;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,7 +61,7 @@ public final class SlimkitMagics {
             return;
         }
         String name = errors.call("%data", () -> Session.checkName(a.positional("NAME")));
-        ImageData data = errors.call("%data", () -> openData(a));
+        ImageData data = errors.call("%data", () -> SourceOptions.data(a));
         session.putData(name, data);
         sink.display(ResultViews.line("<b>" + Html.escape(name) + "</b>: " + Html.escape(data.toString()) + "<br>classes: "
                 + Html.escape(String.join(", ", data.classNames()))));
@@ -77,7 +74,7 @@ public final class SlimkitMagics {
             return;
         }
         String name = errors.call("%model", () -> Session.checkName(a.positional("NAME")));
-        SlimModel model = errors.call("%model", () -> a.has("from") ? fromTorchScript(a, name) : fromArch(a, name));
+        SlimModel model = errors.call("%model", () -> SourceOptions.model(a, name, data(a, false)));
         sink.display(ResultViews.model(session.putModel(name, model)));
     }
 
@@ -85,7 +82,7 @@ public final class SlimkitMagics {
     public void train(List<String> args) {
         MagicArgs.Parsed a = parse(TRAIN, args);
         if (a != null) {
-            var step = errors.call("%train", () -> options(a, Slim.train(model(a, "NAME"), data(a, true))));
+            var step = errors.call("%train", () -> StepOptions.common(a, Slim.train(model(a, "NAME"), data(a, true))));
             ResultViews.train(sink, runner.run("%train", step));
         }
     }
@@ -93,55 +90,31 @@ public final class SlimkitMagics {
     @LineMagic("transfer")
     public void transfer(List<String> args) {
         MagicArgs.Parsed a = parse(TRANSFER, args);
-        if (a == null) {
-            return;
+        if (a != null) {
+            TransferStep step = errors.call("%transfer", () -> StepOptions.transfer(a,
+                    Slim.transfer(model(a, "NAME")).data(data(a, true))).validate());
+            sink.display(Tables.summary(step.freezeNow(), step.resultName() + ": trainable and frozen layers"));
+            ResultViews.transfer(sink, runner.run("%transfer", step));
         }
-        TransferStep step = errors.call("%transfer", () -> options(a, Slim.transfer(model(a, "NAME")).data(data(a, true))));
-        errors.run("%transfer", () -> {
-            a.ifInteger("classes", step::classes);
-            a.ifGiven("freeze", step::freeze);
-            a.ifInteger("unfreeze-after", step::unfreezeAfter);
-            a.ifNumber("backbone-lr-mult", step::backboneLrMult);
-            step.cacheFeatures(a.flag("cache-features")).validate();
-        });
-        sink.display(Tables.summary(step.freezeNow(), step.resultName() + ": trainable and frozen layers"));
-        ResultViews.transfer(sink, runner.run("%transfer", step));
     }
 
     @LineMagic("distill")
     public void distill(List<String> args) {
         MagicArgs.Parsed a = parse(DISTILL, args);
-        if (a == null) {
-            return;
+        if (a != null) {
+            DistillStep step = errors.call("%distill", () -> StepOptions.distill(a,
+                    Slim.distill(model(a, "TEACHER")).data(data(a, true)), n -> lookup("%distill", n)));
+            ResultViews.distill(sink, runner.run("%distill", step), a.positional("TEACHER"));
         }
-        String student = a.required("student", "pass an architecture (e.g. cnn-small) or a session model");
-        DistillStep step = errors.call("%distill", () -> options(a, Slim.distill(model(a, "TEACHER")).data(data(a, true))));
-        errors.run("%distill", () -> {
-            student(step, student);
-            a.ifNumber("width", step::width);
-            a.ifNumber("temperature", step::temperature);
-            a.ifNumber("alpha", step::alpha);
-            a.ifInteger("seed", step::studentSeed);
-        });
-        ResultViews.distill(sink, runner.run("%distill", step.control(a.flag("control"))), a.positional("TEACHER"));
     }
 
     @LineMagic("prune")
     public void prune(List<String> args) {
         MagicArgs.Parsed a = parse(PRUNE, args);
-        if (a == null) {
-            return;
+        if (a != null) {
+            PruneStep step = errors.call("%prune", () -> StepOptions.prune(a, Slim.prune(model(a, "NAME")).data(data(a, false))));
+            ResultViews.prune(sink, runner.run("%prune", step), step);
         }
-        PruneStep step = errors.call("%prune", () -> options(a, Slim.prune(model(a, "NAME")).data(data(a, false))));
-        errors.run("%prune", () -> {
-            a.ifNumber("sparsity", step::sparsity);
-            a.ifGiven("scope", step::scope);
-            a.ifGiven("criterion", step::criterion);
-            a.ifGiven("schedule", step::mode);
-            a.ifInteger("steps", step::steps);
-            a.ifGiven("exclude", step::exclude);
-        });
-        ResultViews.prune(sink, runner.run("%prune", step), step);
     }
 
     @LineMagic("sensitivity")
@@ -160,21 +133,12 @@ public final class SlimkitMagics {
     @LineMagic("trim")
     public void trim(List<String> args) {
         MagicArgs.Parsed a = parse(TRIM, args);
-        if (a == null) {
-            return;
+        if (a != null) {
+            TrimStep step = errors.call("%trim", () -> StepOptions.trim(a, Slim.trim(model(a, "NAME")).data(data(a, false)))
+                    .validate());
+            sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
+            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
         }
-        TrimStep step = errors.call("%trim", () -> options(a, Slim.trim(model(a, "NAME")).data(data(a, false))));
-        errors.run("%trim", () -> {
-            a.ifNumber("channels", step::channels);
-            a.ifNumber("macs", step::macs);
-            a.ifGiven("criterion", step::criterion);
-            a.ifInteger("round", step::round);
-            a.ifInteger("blocks", step::blocks);
-            a.ifGiven("exclude", step::exclude);
-        });
-        errors.run("%trim", step::validate);
-        sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
-        ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
     }
 
     @LineMagic("eval")
@@ -243,6 +207,16 @@ public final class SlimkitMagics {
         }
     }
 
+    @CellMagic("pipeline")
+    public void pipeline(List<String> args, String body) {
+        MagicArgs.Parsed a = parse(PIPELINE, args);
+        if (a != null) {
+            Pipeline pipeline = errors.call("%%pipeline", () -> PipelineCell.configure(a, body,
+                    Slim.pipeline(model(a, "BASE")).data(data(a, true)), n -> lookup("%%pipeline", n)));
+            ResultViews.pipeline(sink, runner.pipeline("%%pipeline", pipeline));
+        }
+    }
+
     /** The result of the latest step a magic ran (for tests). */
     dev.slimkit.step.StepResult lastResult() {
         return runner.lastResult();
@@ -257,29 +231,7 @@ public final class SlimkitMagics {
         return errors.call("%" + schema.magic(), () -> schema.parse(args));
     }
 
-    /** Passes the shared training options the user gave to {@code step}. */
-    private <S extends Step<S>> S options(MagicArgs.Parsed a, S step) {
-        a.ifInteger("epochs", step::epochs);
-        a.ifInteger("batch", step::batch);
-        a.ifNumber("lr", step::lr);
-        a.ifGiven("optimizer", v -> step.optimizer(TrainConfig.Optimizer.parse(v)));
-        a.ifGiven("weight-decay", v -> step.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false)));
-        a.ifInteger("seed", step::seed);
-        a.ifGiven("as", step::as);
-        if (a.has("schedule") && !(step instanceof PruneStep)) {
-            step.schedule(Schedule.named(a.string("schedule", "")));
-        }
-        return a.flag("no-latency") ? step.measureLatency(false) : step;
-    }
 
-    /** A fresh student of an architecture, or a session model. */
-    private void student(DistillStep step, String name) {
-        if (Architectures.NAMES.contains(name)) {
-            step.student(name);
-        } else {
-            step.student(lookup("%distill", name));
-        }
-    }
 
     private SlimModel model(MagicArgs.Parsed a, String positional) {
         return lookup(a.magic(), a.positional(positional));
@@ -297,56 +249,5 @@ public final class SlimkitMagics {
         return errors.call(a.magic(), () -> session.data(name));
     }
 
-    private static ImageData openData(MagicArgs.Parsed a) {
-        ImageData data = Datasets.fromSource(a.string("source", "fashion-mnist"));
-        if (a.has("classes")) {
-            data = data.classes(Datasets.parseClasses(a.string("classes", "")));
-        }
-        data = a.has("limit") ? data.limit(a.integer("limit", 0, 1)) : data;
-        data = a.has("test-limit") ? data.testLimit(a.integer("test-limit", 0, 1)) : data;
-        return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, true), a.integer("seed", 0, 0)) : data;
-    }
-
-    private SlimModel fromArch(MagicArgs.Parsed a, String name) {
-        if (a.has("input")) {
-            throw new UsageError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
-                    + " --data set's image shape");
-        }
-        String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES)
-                + ", or load a TorchScript file with --from FILE.pt");
-        ImageData data = data(a, false);
-        int classes = checkClasses(a, data, data == null ? 10 : data.numClasses());
-        int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
-        return SlimModel.create(name, Architectures.spec(arch, classes, a.number("width", 1.0, 0, 64, true), shape[0],
-                shape[1], shape[2]), a.integer("seed", 0, 0));
-    }
-
-    private SlimModel fromTorchScript(MagicArgs.Parsed a, String name) {
-        if (a.has("arch") || a.has("width")) {
-            throw new UsageError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
-        }
-        ImageData data = data(a, false);
-        int classes = checkClasses(a, data, 0);
-        int[] shape = a.has("input") ? a.shape("input") : data == null
-                ? new int[] {1, 28, 28} : data.imageShape();
-        SlimModel model = SlimModel.fromTorchScript(name, Path.of(a.string("from", "")), shape, classes, a.integer("seed", 0, 0));
-        if (data != null && model.spec().classes() != data.numClasses()) {
-            model.close();
-            throw new UsageError("%model: [" + Path.of(a.string("from", "")).getFileName() + "] outputs "
-                    + model.spec().classes() + " classes but data [" + a.string("data", "") + "] has " + data.numClasses()
-                    + "; pass --classes " + data.numClasses() + " to load it as a backbone under a new head");
-        }
-        return model;
-    }
-
-    /** %model: an explicit --classes must agree with the --data set's class count. */
-    private static int checkClasses(MagicArgs.Parsed a, ImageData data, int fallback) {
-        int classes = a.has("classes") ? a.integer("classes", 0, 2) : fallback;
-        if (data != null && a.has("classes") && classes != data.numClasses()) {
-            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
-                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
-        }
-        return classes;
-    }
 
 }

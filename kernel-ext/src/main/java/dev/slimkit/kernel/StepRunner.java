@@ -1,6 +1,9 @@
 package dev.slimkit.kernel;
 
 import dev.slimkit.Session;
+import dev.slimkit.pipeline.Pipeline;
+import dev.slimkit.pipeline.PipelineResult;
+import dev.slimkit.report.PipelineTables;
 import dev.slimkit.step.Step;
 import dev.slimkit.step.StepResult;
 import java.util.ArrayList;
@@ -58,6 +61,46 @@ final class StepRunner {
         if (result.interrupted()) {
             throw errors.remember(new UsageError(magic + ": " + String.join("; ", result.notes()) + "; model ["
                     + result.model() + "] keeps the steps trained so far"));
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code pipeline} for {@code %%pipeline}: a stage table updated in place, one live chart
+     * per model a stage trains, every model made put into the session (also when interrupted).
+     *
+     * @throws UsageError for bad settings, or when a stage was interrupted
+     */
+    PipelineResult pipeline(String magic, Pipeline pipeline) {
+        List<PipelineResult.Row> rows = new ArrayList<>();
+        String table = sink.display(PipelineTables.stages(rows, "pipeline stages"));
+        pipeline.listener(row -> {
+            rows.removeIf(r -> r.index() == row.index());
+            rows.add(row);
+            sink.update(table, PipelineTables.stages(rows, "pipeline stages"));
+        });
+        List<LiveTraining> live = new ArrayList<>();
+        pipeline.listeners(model -> {
+            LiveTraining l = new LiveTraining(sink, model.history(), model.name() + " training", 1500);
+            l.start();
+            live.add(l);
+            return l;
+        });
+        RunTracker.Run tracked = runs.begin("pipeline");
+        pipeline.listeners(model -> tracked);
+        PipelineResult result = null;
+        try {
+            result = errors.call(magic, pipeline::run);
+        } finally {
+            boolean stopped = result == null || result.interrupted();
+            live.forEach(l -> l.finish(stopped ? "interrupted" : "done"));
+            pipeline.outputs().forEach(session::putModel);
+            runs.end(tracked);
+        }
+        if (result.interrupted()) {
+            throw errors.remember(new UsageError(magic + ": interrupted in stage " + rows.get(rows.size() - 1).index()
+                    + "; finished stages are in the session and on disk, the stopped stage's model ["
+                    + rows.get(rows.size() - 1).model() + "] keeps what it trained"));
         }
         return result;
     }

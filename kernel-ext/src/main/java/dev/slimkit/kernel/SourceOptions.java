@@ -1,0 +1,74 @@
+package dev.slimkit.kernel;
+
+import dev.slimkit.data.Datasets;
+import dev.slimkit.data.ImageData;
+import dev.slimkit.model.Architectures;
+import dev.slimkit.model.SlimModel;
+import java.nio.file.Path;
+
+/**
+ * The options of {@code %data} and {@code %model} turned into the calls a Java cell would make
+ * ({@code Slim.data(...).classes(...).limit(...)}, {@code SlimModel.create}, {@code
+ * SlimModel.fromTorchScript}), with the cross-checks only the magic's options need (an explicit
+ * {@code --classes} against the {@code --data} set's).
+ */
+final class SourceOptions {
+
+    private SourceOptions() {}
+
+    /** %model: a built-in architecture, or a TorchScript file with {@code --from}. */
+    static SlimModel model(MagicArgs.Parsed a, String name, ImageData data) {
+        return a.has("from") ? fromTorchScript(a, name, data) : fromArch(a, name, data);
+    }
+
+    /** %data: the source, then the class filter, the limits and the validation split. */
+    static ImageData data(MagicArgs.Parsed a) {
+        ImageData data = Datasets.fromSource(a.string("source", "fashion-mnist"));
+        if (a.has("classes")) {
+            data = data.classes(Datasets.parseClasses(a.string("classes", "")));
+        }
+        data = a.has("limit") ? data.limit(a.integer("limit", 0, 1)) : data;
+        data = a.has("test-limit") ? data.testLimit(a.integer("test-limit", 0, 1)) : data;
+        return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, true), a.integer("seed", 0, 0)) : data;
+    }
+
+    private static SlimModel fromArch(MagicArgs.Parsed a, String name, ImageData data) {
+        if (a.has("input")) {
+            throw new UsageError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
+                    + " --data set's image shape");
+        }
+        String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES)
+                + ", or load a TorchScript file with --from FILE.pt");
+        int classes = checkClasses(a, data, data == null ? 10 : data.numClasses());
+        int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
+        return SlimModel.create(name, Architectures.spec(arch, classes, a.number("width", 1.0, 0, 64, true), shape[0],
+                shape[1], shape[2]), a.integer("seed", 0, 0));
+    }
+
+    private static SlimModel fromTorchScript(MagicArgs.Parsed a, String name, ImageData data) {
+        if (a.has("arch") || a.has("width")) {
+            throw new UsageError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
+        }
+        int classes = checkClasses(a, data, 0);
+        int[] shape = a.has("input") ? a.shape("input") : data == null
+                ? new int[] {1, 28, 28} : data.imageShape();
+        SlimModel model = SlimModel.fromTorchScript(name, Path.of(a.string("from", "")), shape, classes, a.integer("seed", 0, 0));
+        if (data != null && model.spec().classes() != data.numClasses()) {
+            model.close();
+            throw new UsageError("%model: [" + Path.of(a.string("from", "")).getFileName() + "] outputs "
+                    + model.spec().classes() + " classes but data [" + a.string("data", "") + "] has " + data.numClasses()
+                    + "; pass --classes " + data.numClasses() + " to load it as a backbone under a new head");
+        }
+        return model;
+    }
+
+    /** %model: an explicit --classes must agree with the --data set's class count. */
+    private static int checkClasses(MagicArgs.Parsed a, ImageData data, int fallback) {
+        int classes = a.has("classes") ? a.integer("classes", 0, 2) : fallback;
+        if (data != null && a.has("classes") && classes != data.numClasses()) {
+            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
+                    + "], which has " + data.numClasses() + " classes; drop --classes or change it");
+        }
+        return classes;
+    }
+}

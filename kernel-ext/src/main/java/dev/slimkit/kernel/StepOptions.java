@@ -1,0 +1,84 @@
+package dev.slimkit.kernel;
+
+import dev.slimkit.distill.DistillStep;
+import dev.slimkit.model.Architectures;
+import dev.slimkit.model.SlimModel;
+import dev.slimkit.prune.PruneStep;
+import dev.slimkit.schedule.Schedule;
+import dev.slimkit.step.Step;
+import dev.slimkit.train.TrainConfig;
+import dev.slimkit.transfer.TransferStep;
+import dev.slimkit.trim.TrimStep;
+import java.util.function.Function;
+
+/**
+ * Passes the options a user typed (and only those: each default lives in its step) to a step's
+ * setters. The step magics and the {@code %%pipeline} cell share these, so a stage line means
+ * exactly what the same options mean to its magic.
+ */
+final class StepOptions {
+
+    private StepOptions() {}
+
+    /** The training options every step takes, plus {@code --as} and {@code --no-latency}. */
+    static <S extends Step<S>> S common(MagicArgs.Parsed a, S step) {
+        a.ifInteger("epochs", step::epochs);
+        a.ifInteger("batch", step::batch);
+        a.ifNumber("lr", step::lr);
+        a.ifGiven("optimizer", v -> step.optimizer(TrainConfig.Optimizer.parse(v)));
+        a.ifGiven("weight-decay", v -> step.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false)));
+        a.ifInteger("seed", step::seed);
+        a.ifGiven("as", step::as);
+        if (a.has("schedule") && !(step instanceof PruneStep)) {
+            step.schedule(Schedule.named(a.string("schedule", "")));
+        }
+        return a.flag("no-latency") ? step.measureLatency(false) : step;
+    }
+
+    static TransferStep transfer(MagicArgs.Parsed a, TransferStep step) {
+        common(a, step);
+        a.ifInteger("classes", step::classes);
+        a.ifGiven("freeze", step::freeze);
+        a.ifInteger("unfreeze-after", step::unfreezeAfter);
+        a.ifNumber("backbone-lr-mult", step::backboneLrMult);
+        return step.cacheFeatures(a.flag("cache-features"));
+    }
+
+    /** {@code --student} names an architecture or, through {@code models}, a session model. */
+    static DistillStep distill(MagicArgs.Parsed a, DistillStep step, Function<String, SlimModel> models) {
+        common(a, step);
+        String student = a.required("student", "pass an architecture (e.g. cnn-small) or a session model");
+        if (Architectures.NAMES.contains(student)) {
+            step.student(student);
+        } else {
+            step.student(models.apply(student));
+        }
+        a.ifNumber("width", step::width);
+        a.ifNumber("temperature", step::temperature);
+        a.ifNumber("alpha", step::alpha);
+        a.ifInteger("seed", step::studentSeed);
+        return step.control(a.flag("control"));
+    }
+
+    static PruneStep prune(MagicArgs.Parsed a, PruneStep step) {
+        common(a, step);
+        a.ifNumber("sparsity", step::sparsity);
+        a.ifGiven("scope", step::scope);
+        a.ifGiven("criterion", step::criterion);
+        a.ifGiven("schedule", step::mode);
+        a.ifInteger("steps", step::steps);
+        a.ifGiven("exclude", step::exclude);
+        return step;
+    }
+
+    static TrimStep trim(MagicArgs.Parsed a, TrimStep step) {
+        common(a, step);
+        a.ifNumber("channels", step::channels);
+        a.ifNumber("macs", step::macs);
+        a.ifGiven("criterion", step::criterion);
+        a.ifInteger("round", step::round);
+        a.ifInteger("blocks", step::blocks);
+        a.ifGiven("exclude", step::exclude);
+        return step;
+    }
+}
