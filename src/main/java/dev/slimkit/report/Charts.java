@@ -331,7 +331,7 @@ public final class Charts {
         // the bars' labels use the tick formatter too: one decimal suits both on a 0–100 % axis
         chart.getStyler().setyAxisTickLabelsFormattingFunction(AxisFormat::percent);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setLabelsPosition(0.95);
+        chart.getStyler().setLabelsPosition(0.5); // mid-bar, clear of the overall line near the tops
         chart.getStyler().setLabelsFontColor(Color.WHITE);
         CategorySeries bars = chart.addSeries(PER_CLASS, classNames, recall);
         bars.setFillColor(ChartStyle.PALETTE[0]);

@@ -36,6 +36,23 @@ class ChartGalleryTest {
     }
 
     @Test
+    void renderWorstImages() throws Exception {
+        dev.slimkit.data.ImageData data = dev.slimkit.data.Datasets.fashionMnistInstalled()
+                ? dev.slimkit.data.Datasets.fashionMnist().limit(3000).testLimit(1000)
+                : dev.slimkit.data.Datasets.synthetic(10, 3000, 1000, 1);
+        try (SlimModel model = SlimModel.create("cnn-small", 10, 0.5, 0)) {
+            dev.slimkit.train.FitLoop.fit(model, data, dev.slimkit.train.TrainConfig.defaults().epochs(1).batchSize(64), List.of());
+            var worst = dev.slimkit.train.Evaluator.worst(model, data.test(), 16);
+            var grid = ImageGrid.worst(data.test(), worst, data.classNames(), "cnn: 16 test images with the highest loss");
+            Files.createDirectories(DIR);
+            javax.imageio.ImageIO.write(grid, "png", DIR.resolve("worst.png").toFile());
+            Evaluation e = dev.slimkit.train.Evaluator.evaluate(model, data.test(), 256);
+            save(Charts.perClassAccuracy(e, data.classNames(), "cnn accuracy per class (test)"), "per-class-real");
+            save(Charts.confusion(e, data.classNames(), "cnn confusion matrix (test)"), "confusion-real");
+        }
+    }
+
+    @Test
     void renderEveryChart() throws Exception {
         History h = new History();
         Random r = new Random(1);
