@@ -2,6 +2,8 @@
 # The main job: sets the machine up (install/setup.sh), then runs the quickstart notebook headless
 # with the "Java (slimkit)" kernel on the full Fashion-MNIST, and writes the executed notebook and
 # an HTML copy (with its charts) to out/. Pass other notebooks as arguments to run those instead.
+# Prints one line per cell as it finishes ([k/N], the cell's first line, seconds) and, for a long
+# cell such as %train, its latest progress at most every 10 s.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)

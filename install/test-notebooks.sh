@@ -3,7 +3,8 @@
 # Jupyter data dir, executes every notebook under notebooks/ headless in quick mode
 # (SLIMKIT_QUICK=1), failing on any error output or a missing chart or table, then runs Jupyter's
 # kernel conformance suite (jupyter_kernel_test) and slimkit's own kernel behaviour tests
-# (one-line errors, interrupt) against the kernel.
+# (one-line errors, interrupt) against the kernel, and the notebook runner's own tests (progress
+# lines, stderr filter).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -15,7 +16,7 @@ trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models"' EXIT
 status=0
 SLIMKIT_QUICK=1 /usr/bin/python3 kernel-ext/src/test/python/nbrun.py --timeout 900 notebooks/*.ipynb 2>/dev/null || status=1
 log=$(mktemp)
-if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_kernel_conformance test_kernel_behaviour test_stock_ijava >"$log" 2>&1); then
+if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_nbrun test_kernel_conformance test_kernel_behaviour test_stock_ijava >"$log" 2>&1); then
   conformance=ok
 else
   conformance=failed; status=1

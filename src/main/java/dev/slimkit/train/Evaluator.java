@@ -50,6 +50,78 @@ public final class Evaluator {
     }
 
     /**
+     * The {@code n} images of {@code split} with the highest loss under {@code model}, highest
+     * first (ties: lower index first), in batches of 256; see {@link #worst(SlimModel, ImageSplit,
+     * int, int)}.
+     */
+    public static java.util.List<TopLoss> worst(SlimModel model, ImageSplit split, int n) {
+        return worst(model, split, n, 256);
+    }
+
+    /**
+     * The {@code n} images of {@code split} with the highest cross-entropy loss under {@code
+     * model} (all of them when the split is smaller), highest first, ties broken by lower index:
+     * each with its true class, the predicted class and its softmax probability. Runs in inference
+     * mode like {@link #evaluate}; keeps only {@code n} records while it goes.
+     *
+     * @throws IllegalArgumentException if {@code n} or the batch size is below 1, or the split
+     *     does not fit the model
+     */
+    public static java.util.List<TopLoss> worst(SlimModel model, ImageSplit split, int n, int batchSize) {
+        checkCompatible(model, split);
+        if (n < 1) {
+            throw new IllegalArgumentException("need n >= 1 images, got [" + n + "]; pass e.g. 16");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(
+                    "batch size must be >= 1, got [" + batchSize + "]; pass e.g. 256");
+        }
+        GradMode.disableOnThisThread();
+        java.util.Comparator<TopLoss> order = java.util.Comparator.comparingDouble(TopLoss::loss).reversed()
+                .thenComparingInt(TopLoss::index);
+        // the head of the queue is the record that leaves first: the lowest loss kept so far
+        java.util.PriorityQueue<TopLoss> kept = new java.util.PriorityQueue<>(order.reversed());
+        int classes = model.spec().classes();
+        int[] identity = split.identityOrder();
+        for (int from = 0; from < split.size(); from += batchSize) {
+            int to = Math.min(split.size(), from + batchSize);
+            float[] logits;
+            try (NDManager batch = model.manager().newSubManager()) {
+                NDArray images = split.batchImages(batch, identity, from, to);
+                logits = model.forward(images, false).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            }
+            for (int i = 0; i < to - from; i++) {
+                TopLoss t = topLoss(from + i, split.label(from + i), logits, i * classes, classes);
+                kept.add(t);
+                if (kept.size() > n) {
+                    kept.poll();
+                }
+            }
+        }
+        java.util.List<TopLoss> out = new java.util.ArrayList<>(kept);
+        out.sort(order);
+        return out;
+    }
+
+    /** Loss, prediction and probability of one image from its logits, computed stably. */
+    static TopLoss topLoss(int index, int label, float[] logits, int offset, int classes) {
+        int best = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            if (logits[offset + c] > max) {
+                max = logits[offset + c];
+                best = c;
+            }
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            sum += Math.exp(logits[offset + c] - max);
+        }
+        double logSumExp = max + Math.log(sum);
+        return new TopLoss(index, label, best, Math.exp(max - logSumExp), logSumExp - logits[offset + label]);
+    }
+
+    /**
      * The fraction of {@code split}'s images on which two models predict the same class (e.g.
      * teacher and distilled student).
      */

@@ -34,7 +34,7 @@ class ReportTest {
     @Test
     void trainingCurvesCarryTheHistory() throws Exception {
         XYChart chart = Charts.trainingCurves(history(), "t");
-        assertEquals(List.of(Charts.TRAIN_LOSS, Charts.TRAIN_ACCURACY, Charts.VALIDATION_LOSS, Charts.VALIDATION_ACCURACY),
+        assertEquals(List.of(Charts.TRAIN_LOSS, Charts.TRAIN_ACCURACY, Charts.VALIDATION_LOSS, Charts.VALIDATION_ACCURACY, Charts.BOUNDS),
                 List.copyOf(chart.getSeriesMap().keySet()));
         assertEquals(6, chart.getSeriesMap().get(Charts.TRAIN_LOSS).getXData().length);
         double[] valX = chart.getSeriesMap().get(Charts.VALIDATION_ACCURACY).getXData();
