@@ -5,16 +5,14 @@ import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluator;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Models side by side: parameters, non-zero parameters, MACs, measured latency at batch 1 and 32,
- * test accuracy; and the accuracy-vs-cost frontier (Pareto data). What {@code %compare} and the
- * distillation table show.
+ * test accuracy: what {@code %compare} shows ({@link dev.slimkit.report.Pareto} draws its
+ * accuracy-vs-cost frontier).
  *
  * @param rows one row per model, in the order given
  * @param data the data set accuracy was measured on, or null
@@ -56,27 +54,6 @@ public record Comparison(List<ComparisonRow> rows, String data, boolean latencyM
             rows.add(new ComparisonRow(m.name(), s.params(), s.nonzeroParams(), s.macs(), ms1, ms32, acc));
         }
         return new Comparison(rows, data == null ? null : data.name(), latency, Latency.threads());
-    }
-
-    /**
-     * The rows no other row dominates (at most the cost and at least the accuracy, better in one),
-     * by ascending cost; rows whose cost or accuracy is unknown are left out.
-     */
-    public static List<ComparisonRow> frontier(List<ComparisonRow> rows, ToDoubleFunction<ComparisonRow> cost) {
-        List<ComparisonRow> known = rows.stream()
-                .filter(r -> Double.isFinite(cost.applyAsDouble(r)) && cost.applyAsDouble(r) >= 0
-                        && Double.isFinite(r.accuracy()))
-                .sorted(Comparator.comparingDouble(cost).thenComparing(r -> -r.accuracy()))
-                .toList();
-        List<ComparisonRow> out = new ArrayList<>();
-        double best = Double.NEGATIVE_INFINITY;
-        for (ComparisonRow r : known) {
-            if (r.accuracy() > best) {
-                out.add(r);
-                best = r.accuracy();
-            }
-        }
-        return out;
     }
 
     /** The table's title: what accuracy and latency mean here. */

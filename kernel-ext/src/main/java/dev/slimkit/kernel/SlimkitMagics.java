@@ -217,6 +217,11 @@ public final class SlimkitMagics {
         }
     }
 
+    /** The result of the latest pipeline a cell ran (for tests). */
+    dev.slimkit.pipeline.PipelineResult lastPipeline() {
+        return runner.lastPipeline();
+    }
+
     /** The result of the latest step a magic ran (for tests). */
     dev.slimkit.step.StepResult lastResult() {
         return runner.lastResult();

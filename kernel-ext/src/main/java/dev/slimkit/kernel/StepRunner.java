@@ -23,6 +23,7 @@ final class StepRunner {
     private final RunTracker runs;
     private final UsageErrors errors;
     private StepResult last;
+    private PipelineResult lastPipeline;
 
     StepRunner(Session session, DisplaySink sink, RunTracker runs, UsageErrors errors) {
         this.session = session;
@@ -97,6 +98,7 @@ final class StepRunner {
             pipeline.outputs().forEach(session::putModel);
             runs.end(tracked);
         }
+        lastPipeline = result;
         if (result.interrupted()) {
             throw errors.remember(new UsageError(magic + ": interrupted in stage " + rows.get(rows.size() - 1).index()
                     + "; finished stages are in the session and on disk, the stopped stage's model ["
@@ -113,6 +115,11 @@ final class StepRunner {
         } finally {
             runs.end(tracked);
         }
+    }
+
+    /** The result of the latest pipeline run (for tests). */
+    PipelineResult lastPipeline() {
+        return lastPipeline;
     }
 
     /** The result of the latest step run (for tests). */
