@@ -1,11 +1,13 @@
 """Measures the slimkit kernel's cold start: seconds until it answers kernel_info, then the
 first cell (start-up script, imports, magics registration) and the first engine use (%slimkit
-loads DJL's PyTorch natives). Prints key=value lines."""
-import time
+loads DJL's PyTorch natives). Prints key=value lines.
+
+Usage: coldstart.py [KERNEL_NAME]   (default slimkit; install/coldstart.sh runs it five times)"""
+import sys, time
 from jupyter_client.manager import KernelManager
 
 t0 = time.time()
-km = KernelManager(kernel_name="slimkit")
+km = KernelManager(kernel_name=sys.argv[1] if len(sys.argv) > 1 else "slimkit")
 km.start_kernel()
 kc = km.client()
 kc.start_channels()

@@ -9,6 +9,7 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.CategoryStyler;
@@ -180,6 +181,22 @@ public final class ChartStyle {
         boolean row = count <= 4 && chars <= LEGEND_ROW_CHARS;
         s.setLegendPosition(row ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
         s.setLegendLayout(row ? Styler.LegendLayout.Horizontal : Styler.LegendLayout.Vertical);
+    }
+
+    /**
+     * Gives every visible series of an XY chart the dash pattern of its position ({@link #LINES}),
+     * so lines differ without colour: XChart's own cycler moves to the next stroke only after
+     * the colours run out. Series without a line (scatter, hidden) are left alone.
+     */
+    public static void dashByPosition(XYChart chart) {
+        int i = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            if (s.isShowInLegend() && s.getLineStyle() != SeriesLines.NONE
+                    && s.getXYSeriesRenderStyle() != XYSeries.XYSeriesRenderStyle.Scatter) {
+                s.setLineStyle(LINES[i % LINES.length]);
+            }
+            i++;
+        }
     }
 
     private static BasicStroke stroke(float... dash) {

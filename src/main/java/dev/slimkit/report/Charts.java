@@ -125,6 +125,7 @@ public final class Charts {
         }
         accuracyAxis(chart, c);
         stepAxisFromZero(chart, c);
+        ChartStyle.dashByPosition(chart);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         return chart;
@@ -142,6 +143,7 @@ public final class Charts {
         }
         accuracyAxis(chart, c);
         stepAxisFromZero(chart, c);
+        ChartStyle.dashByPosition(chart);
     }
 
     /**
@@ -628,6 +630,7 @@ public final class Charts {
         for (var e : series.entrySet()) {
             chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
+        ChartStyle.dashByPosition(chart);
         if (y == Measure.FRACTION) {
             double[] b = AxisFormat.fractionBounds(series.values().stream()
                     .flatMapToDouble(xy -> java.util.Arrays.stream(xy[1])).toArray());

@@ -204,13 +204,19 @@ class ChartsTest {
     }
 
     @Test
-    void linesReadAccuracyAndSparsityAsPercentages() {
+    void linesReadAccuracyAndSparsityAsPercentages() throws Exception {
         Map<String, double[][]> series = new LinkedHashMap<>();
         series.put("conv1", new double[][] {{0.1, 0.5, 0.9}, {0.89, 0.88, 0.71}});
         XYChart accuracy = Charts.lines("t", "sparsity of that layer", "test accuracy", series);
         assertEquals("71%", accuracy.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.71));
         assertEquals("50%", accuracy.getStyler().getxAxisTickLabelsFormattingFunction().apply(0.5));
         assertTrue(accuracy.getStyler().getYAxisMin() < 0.71);
+        series.put("conv2", new double[][] {{0.1, 0.5, 0.9}, {0.89, 0.885, 0.86}});
+        XYChart two = Charts.lines("t", "sparsity", "test accuracy", series);
+        assertTrue(two.getSeriesMap().get("conv1").getLineStyle() != two.getSeriesMap().get("conv2").getLineStyle(),
+                "lines differ by dash pattern, not only colour");
+        Charts.pngBytes(two); // XChart hands out markers while painting
+        assertTrue(two.getSeriesMap().get("conv1").getMarker() != two.getSeriesMap().get("conv2").getMarker());
         XYChart temperature = Charts.lines("t", "temperature", "loss", Map.of("a", new double[][] {{1, 4}, {2.5, 1.25}}));
         assertEquals("2.5", temperature.getStyler().getyAxisTickLabelsFormattingFunction().apply(2.5));
         assertFalse(temperature.getStyler().isLegendVisible(), "one series needs no legend");
