@@ -102,14 +102,15 @@ fi
 
 # 1. The artifacts, through Maven (a no-op when they are already in the local repository).
 fetch() {
-  local coords=$1 file=$2
+  local coords=$1 file=$2 size=$3
   if [ -f "$file" ]; then say "have $coords"; return; fi
-  say "fetching $coords through Maven (the native jar is 2.46 GB)"
-  (cd "$root" && mvn -q -B -Dstyle.color=never dependency:get -Dartifact="$coords" -Dtransitive=false)
+  say "fetching $coords ($size) through Maven"
+  (cd "$root" && mvn -q -B -Dstyle.color=never ${SLIMKIT_M2:+-Dmaven.repo.local="$m2"} dependency:get \
+      -Dartifact="$coords" -Dtransitive=false)
   [ -f "$file" ] || { say "Maven did not leave $file" >&2; exit 1; }
 }
-fetch "ai.djl.pytorch:pytorch-native-$flavor:$torch_version:jar:$classifier" "$native_jar"
-fetch "ai.djl.pytorch:pytorch-jni:$jni_version" "$jni_jar"
+fetch "ai.djl.pytorch:pytorch-native-$flavor:$torch_version:jar:$classifier" "$native_jar" "2.46 GB"
+fetch "ai.djl.pytorch:pytorch-jni:$jni_version" "$jni_jar" "4.9 MB"
 
 # 2. libtorch into lib/ (via a temporary folder, so an interrupted unpack is redone) and the JNI.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_text" ]; then
