@@ -2,7 +2,9 @@ package dev.slimkit.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -172,19 +174,20 @@ public final class ImageSplit {
 
     /**
      * Copies the images {@code order[from..to)} into a new NDArray of shape (to-from, C, H, W)
-     * owned by {@code manager}.
+     * owned by {@code manager}, on its device: the pixels are gathered straight into one direct
+     * buffer and reach the device in a single copy per batch (no heap-to-direct copy on the way).
      */
     public NDArray batchImages(NDManager manager, int[] order, int from, int to) {
         int n = itemSize();
-        FloatBuffer buffer = FloatBuffer.allocate((to - from) * n);
+        ByteBuffer bytes = manager.allocateDirect((to - from) * n * Float.BYTES);
+        FloatBuffer buffer = bytes.asFloatBuffer();
         for (int i = from; i < to; i++) {
             buffer.put(pixels, order[i] * n, n);
         }
-        buffer.rewind();
-        return manager.create(buffer, batchShape(to - from));
+        return manager.create(bytes, batchShape(to - from), DataType.FLOAT32);
     }
 
-    /** The labels {@code order[from..to)} as an int64 NDArray owned by {@code manager}. */
+    /** The labels {@code order[from..to)} as an int64 NDArray owned by {@code manager}, on its device. */
     public NDArray batchLabels(NDManager manager, int[] order, int from, int to) {
         long[] lb = new long[to - from];
         for (int i = from; i < to; i++) {

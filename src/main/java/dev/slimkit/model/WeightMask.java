@@ -1,6 +1,7 @@
 package dev.slimkit.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ public final class WeightMask {
 
     /**
      * Builds a mask from keep-flags per parameter path (arrays of the parameter's size, in its
-     * element order). The mask arrays live on the model's manager.
+     * element order). The mask arrays live on the model's manager, on its device (one copy each,
+     * here), so {@link #apply()} multiplies on the device.
      *
      * @throws IllegalArgumentException for an unknown path or a size that does not match
      */
@@ -46,24 +48,30 @@ public final class WeightMask {
         }
     }
 
-    /** A mask that keeps exactly the non-zero entries of {@code paths} (used after loading). */
+    /**
+     * A mask that keeps exactly the non-zero entries of {@code paths} (used after loading and
+     * copying). Computed on the parameters' device: nothing is copied to the host.
+     */
     public static WeightMask fromZeros(SlimModel model, Set<String> paths) {
-        Map<String, boolean[]> keep = new LinkedHashMap<>();
         Map<String, Parameter> params = model.parameters();
+        WeightMask out = new WeightMask();
         for (String path : paths) {
             Parameter p = params.get(path);
             if (p == null) {
+                out.close();
                 throw new IllegalArgumentException("model [" + model.name() + "] has no parameter [" + path + "]");
             }
-            float[] values = p.getArray().toFloatArray();
-            boolean[] k = new boolean[values.length];
-            for (int i = 0; i < values.length; i++) {
-                k[i] = values[i] != 0f;
-            }
-            keep.put(path, k);
+            NDArray nonZero = p.getArray().neq(0f);
+            NDArray mask = nonZero.toType(DataType.FLOAT32, true);
+            nonZero.close();
+            mask.attach(model.manager());
+            out.masks.put(path, mask);
+            out.targets.put(path, p);
         }
-        return new WeightMask(model, keep);
+        return out;
     }
+
+    private WeightMask() {}
 
     /** Zeroes the pruned entries, in place (runs after every optimizer step: no lookups). */
     public void apply() {
@@ -77,17 +85,14 @@ public final class WeightMask {
         return Collections.unmodifiableSet(masks.keySet());
     }
 
-    /** Entries pruned (mask 0) per masked parameter. */
+    /** Entries pruned (mask 0) per masked parameter (counted on the device; one number comes back). */
     public Map<String, Long> prunedCounts() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : masks.entrySet()) {
-            long zeros = 0;
-            for (float v : e.getValue().toFloatArray()) {
-                if (v == 0f) {
-                    zeros++;
-                }
+            NDArray mask = e.getValue();
+            try (NDArray kept = mask.countNonzero()) {
+                out.put(e.getKey(), mask.size() - kept.getLong());
             }
-            out.put(e.getKey(), zeros);
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package dev.slimkit.trim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.slimkit.model.Layer;
@@ -17,7 +19,8 @@ import java.util.function.BiFunction;
  * Rebuild-and-copy surgery on spec-built models: a narrower spec (fewer channels per group, or
  * fewer residual blocks) is built as a fresh dense model, and the kept slices of every weight,
  * bias and batch-norm statistic are copied into it. Nothing is masked: the result is simply a
- * smaller network.
+ * smaller network. Every copy stays on the models' device: slices are gathered there with index
+ * arrays, and removed channels are zeroed by a row mask, so nothing goes through host memory.
  */
 public final class Trimmer {
 
@@ -64,8 +67,9 @@ public final class Trimmer {
             NDArray from = src.get(path).getArray();
             int[] rows = normKeep.containsKey(layer) ? normKeep.get(layer) : outKeep.get(layer);
             int[] cols = kind.equals("weight") ? inKeep.get(layer) : null;
-            float[] values = slice(from.toFloatArray(), from.getShape(), rows, cols);
-            e.getValue().getArray().set(values);
+            try (NDManager tmp = trimmed.manager().newSubManager(from.getDevice())) {
+                copyInto(e.getValue().getArray(), slice(tmp, from, rows, cols));
+            }
         }
         return trimmed;
     }
@@ -81,7 +85,7 @@ public final class Trimmer {
         SlimModel out = SlimModel.create(name, model.spec().withLayers(kept), model.seed());
         Map<String, Parameter> src = model.parameters();
         for (Map.Entry<String, Parameter> e : out.parameters().entrySet()) {
-            e.getValue().getArray().set(src.get(e.getKey()).getArray().toFloatArray());
+            copyInto(e.getValue().getArray(), src.get(e.getKey()).getArray());
         }
         return out;
     }
@@ -99,9 +103,9 @@ public final class Trimmer {
             if (k == null) {
                 continue;
             }
-            boolean[] kept = new boolean[g.width()];
+            float[] kept = new float[g.width()];
             for (int c : k) {
-                kept[c] = true;
+                kept[c] = 1f;
             }
             List<String> rowsToZero = new ArrayList<>(List.of(g.producer() + ".weight", g.producer() + ".bias"));
             g.norms().forEach(n -> rowsToZero.addAll(List.of(n + ".gamma", n + ".beta")));
@@ -110,14 +114,13 @@ public final class Trimmer {
                 if (p == null) {
                     continue;
                 }
-                float[] v = p.getArray().toFloatArray();
-                int rowSize = v.length / g.width();
-                for (int c = 0; c < g.width(); c++) {
-                    if (!kept[c]) {
-                        java.util.Arrays.fill(v, c * rowSize, (c + 1) * rowSize, 0f);
-                    }
+                NDArray array = p.getArray();
+                long[] maskShape = new long[array.getShape().dimension()];
+                java.util.Arrays.fill(maskShape, 1);
+                maskShape[0] = g.width();
+                try (NDManager tmp = copy.manager().newSubManager(array.getDevice())) {
+                    array.muli(tmp.create(kept, new Shape(maskShape))); // zeroes whole rows, on the device
                 }
-                p.getArray().set(v);
             }
         }
         return copy;
@@ -137,33 +140,41 @@ public final class Trimmer {
         return out;
     }
 
-    /** values[rows, cols, rest] of a row-major array of {@code shape}; null keeps the axis whole. */
-    static float[] slice(float[] values, Shape shape, int[] rows, int[] cols) {
-        long[] dims = shape.getShape();
-        int d0 = (int) dims[0];
-        int d1 = dims.length > 1 ? (int) dims[1] : 1;
-        int rest = 1;
-        for (int i = 2; i < dims.length; i++) {
-            rest *= (int) dims[i];
+    /**
+     * {@code array[rows, cols, ...]} on the array's device, owned by {@code manager}; null keeps the
+     * axis whole.
+     */
+    static NDArray slice(NDManager manager, NDArray array, int[] rows, int[] cols) {
+        NDArray out = array;
+        if (rows != null) {
+            out = out.get(manager, new NDIndex("{}", manager.create(toLong(rows))));
         }
-        int[] r = rows != null ? rows : range(d0);
-        int[] c = cols != null ? cols : range(d1);
-        float[] out = new float[r.length * c.length * rest];
-        int k = 0;
-        for (int i : r) {
-            for (int j : c) {
-                System.arraycopy(values, (i * d1 + j) * rest, out, k, rest);
-                k += rest;
-            }
+        if (cols != null) {
+            out = out.get(manager, new NDIndex(":, {}", manager.create(toLong(cols))));
         }
         return out;
     }
 
-    private static int[] range(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
+    /** Copies {@code from} into {@code to} (same shape) without leaving the device. */
+    static void copyInto(NDArray to, NDArray from) {
+        if (!to.getShape().equals(from.getShape())) {
+            throw new IllegalStateException("cannot copy " + from.getShape() + " into " + to.getShape());
+        }
+        if (from.getDevice().equals(to.getDevice())) {
+            to.set(new NDIndex(":"), from);
+        } else {
+            try (NDArray moved = from.toDevice(to.getDevice(), true)) {
+                to.set(new NDIndex(":"), moved);
+            }
+        }
+    }
+
+    private static long[] toLong(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
         }
         return out;
     }
+
 }
