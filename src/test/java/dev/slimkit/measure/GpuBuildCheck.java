@@ -2,7 +2,7 @@ package dev.slimkit.measure;
 
 import ai.djl.pytorch.jni.JniUtils;
 import dev.slimkit.Slim;
-import dev.slimkit.StepResult;
+import dev.slimkit.step.StepResult;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.SlimModel;
 import java.util.Locale;
@@ -29,7 +29,7 @@ public final class GpuBuildCheck {
             System.out.printf(Locale.ROOT,
                     "RESULT libtorch=%s flavor=%s cudaBuild=%s device=%s gpus=%d images=%d epochSeconds=%.2f accuracy=%.4f%n",
                     devices.libtorchVersion(), devices.flavor(), devices.cudaBuild(), model.device(),
-                    devices.gpuCount(), data.train().size(), r.seconds(), r.accuracy());
+                    devices.gpuCount(), data.train().size(), r.epochs().get(0).seconds(), r.accuracy());
         }
     }
 }
