@@ -131,6 +131,23 @@ public final class Slim {
         return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency);
     }
 
+    /** How many highest-loss images {@code %eval} shows unless told otherwise. */
+    public static final int WORST_IMAGES = 8;
+
+    /**
+     * The {@code n} test images of {@code data} on which {@code model} has the highest loss, worst
+     * first (index, true and predicted class, probability, loss); none for {@code n} 0. {@code
+     * ImageGrid.worst} draws them.
+     */
+    public static java.util.List<dev.slimkit.train.TopLoss> worst(SlimModel model, ImageData data, int n) {
+        return n == 0 ? java.util.List.of() : Evaluator.worst(model, data.test(), n);
+    }
+
+    /** What the engine runs on: libtorch build and flavor, GPUs, and a warning when a GPU goes unused. */
+    public static dev.slimkit.measure.Devices devices() {
+        return dev.slimkit.measure.Devices.current();
+    }
+
     /** Parameters, non-zero, trainable, frozen, MACs, bytes and per-layer rows. */
     public static ModelStats stats(SlimModel model) {
         return ModelStats.of(model);

@@ -120,7 +120,9 @@ final class MagicSchemas {
             .option("as", "NEW", "session name of the trimmed model (default NAME-trimmed)");
     static final MagicArgs EVAL = MagicArgs.of("eval", "Evaluate model NAME on the test split of data D.")
             .positional("NAME", "session model")
-            .option("data", "D", "session data (its test split is used)");
+            .option("data", "D", "session data (its test split is used)")
+            .option("worst", "N", "show the N test images with the highest loss (default " + dev.slimkit.Slim.WORST_IMAGES
+                    + "; 0 for none)");
     static final MagicArgs SUMMARY = MagicArgs.of("summary", "Per-layer table and parameter chart of model NAME.")
             .positional("NAME", "session model");
     static final MagicArgs COMPARE = MagicArgs.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")

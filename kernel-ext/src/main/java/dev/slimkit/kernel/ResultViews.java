@@ -53,9 +53,19 @@ final class ResultViews {
         sink.display(Tables.metrics(r.metrics(), "trimming figures"));
     }
 
-    static void evaluation(DisplaySink sink, Evaluation e, List<String> classes, String title) {
-        sink.display(Tables.evaluation(e, classes, title + " (test)"));
-        sink.display(Charts.confusion(e, classes, title.replaceFirst(" on .*", "") + " confusion matrix (test)"));
+    static void evaluation(DisplaySink sink, Evaluation e, List<String> classes, String model, String data) {
+        sink.display(Tables.evaluation(e, classes, model + " on " + data + " (test)"));
+        sink.display(Charts.confusion(e, classes, model + " confusion matrix (test)"));
+        sink.display(Charts.perClassAccuracy(e, classes, model + " accuracy per class (test)"));
+    }
+
+    /** The test images with the highest loss, captioned "true → predicted (p)". */
+    static void worst(DisplaySink sink, dev.slimkit.data.ImageSplit split, List<dev.slimkit.train.TopLoss> worst,
+            List<String> classes, String model) {
+        if (!worst.isEmpty()) {
+            sink.display(dev.slimkit.report.ImageGrid.worst(split, worst, classes, model + ": the " + worst.size()
+                    + " test images with the highest loss"));
+        }
     }
 
     static void summary(DisplaySink sink, ModelStats stats, String name, String arch) {
@@ -66,9 +76,12 @@ final class ResultViews {
     static void comparison(DisplaySink sink, Comparison c) {
         sink.display(Tables.comparison(c.rows(), c.title()));
         if (c.data() != null) {
-            sink.display(Charts.pareto(c.rows(), "MACs", "accuracy vs MACs"));
+            String reference = c.rows().get(0).model();
+            String accuracy = "accuracy on " + c.data() + " test";
+            sink.display(Charts.pareto(c.rows(), "MACs", "accuracy vs MACs", reference, null, accuracy));
             if (c.latencyMeasured()) {
-                sink.display(Charts.pareto(c.rows(), "latency", "accuracy vs latency (batch 32)"));
+                sink.display(Charts.pareto(c.rows(), "latency", "accuracy vs latency (batch 32)", reference,
+                        Charts.latencyTitle(32, Latency.DEFAULT_RUNS, c.threads()), accuracy));
             }
         }
     }
@@ -95,12 +108,17 @@ final class ResultViews {
 
     /** %slimkit: version, engine, device, threads, the session's objects and every command. */
     static Html overview(dev.slimkit.Session session) {
-        Engine engine = Engine.getInstance();
+        dev.slimkit.measure.Devices d = Slim.devices();
         StringBuilder html = new StringBuilder("<div><b>slimkit ").append(Slim.VERSION).append("</b> · DJL ")
-                .append(Engine.getDjlVersion()).append(" · ").append(engine.getEngineName()).append(' ')
-                .append(engine.getVersion()).append(" · device ").append(engine.defaultDevice())
-                .append(" · ").append(Latency.threads()).append(" threads</div><div>data: ")
-                .append(names(session.allData().keySet())).append(" · models: ")
+                .append(Engine.getDjlVersion()).append(" · libtorch ").append(d.libtorchVersion()).append(" (")
+                .append(d.flavor()).append(d.cudaBuild() ? ", CUDA build" : ", CPU build").append(") · device ")
+                .append(d.defaultDevice()).append(" · GPUs: ").append(d.gpuCount()).append(" · ")
+                .append(Latency.threads()).append(" threads</div>");
+        d.gpus().forEach(g -> html.append("<div>").append(Html.escape(g.toString())).append("</div>"));
+        if (d.warning() != null) {
+            html.append("<div><b>warning:</b> ").append(Html.escape(d.warning())).append("</div>");
+        }
+        html.append("<div>data: ").append(names(session.allData().keySet())).append(" · models: ")
                 .append(names(session.allModels().keySet())).append("</div>")
                 .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
         for (MagicArgs m : MagicSchemas.ALL) {
@@ -125,9 +143,11 @@ final class ResultViews {
         sink.display(dev.slimkit.report.PipelineTables.yardsticks(all, "pipeline: the four yardsticks (test split; latency"
                 + " median of " + Latency.DEFAULT_RUNS + " runs on " + Latency.threads() + " threads, IQR in brackets)"));
         var rows = dev.slimkit.report.PipelineTables.comparisonRows(all);
-        sink.display(Charts.pareto(rows, "MACs", "pipeline: accuracy vs MACs"));
+        String reference = rows.isEmpty() ? null : rows.get(0).model();
+        sink.display(Charts.pareto(rows, "MACs", "pipeline: accuracy vs MACs", reference, null, null));
         if (rows.stream().anyMatch(x -> !Double.isNaN(x.latencyMsBatch32()))) {
-            sink.display(Charts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)"));
+            sink.display(Charts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)", reference,
+                    Charts.latencyTitle(32, Latency.DEFAULT_RUNS, Latency.threads()), null));
         }
     }
 

@@ -148,7 +148,10 @@ public final class SlimkitMagics {
             SlimModel model = model(a, "NAME");
             ImageData data = data(a, true);
             var evaluation = runner.task("%eval", "evaluation", () -> Slim.evaluate(model, data));
-            ResultViews.evaluation(sink, evaluation, data.classNames(), model.name() + " on " + data.name());
+            ResultViews.evaluation(sink, evaluation, data.classNames(), model.name(), a.string("data", ""));
+            int n = a.integer("worst", Slim.WORST_IMAGES, 0);
+            ResultViews.worst(sink, data.test(), runner.task("%eval", "evaluation", () -> Slim.worst(model, data, n)),
+                    data.classNames(), model.name());
         }
     }
 

@@ -65,6 +65,12 @@ class SlimkitMagicsTest {
         magics.eval(args("m --data fm"));
         assertTrue(sink.of(Table.class).get(0).name().contains("accuracy"));
         assertEquals(1, sink.of(HeatMapChart.class).size());
+        assertEquals(1, sink.of(org.knowm.xchart.CategoryChart.class).size(), "accuracy per class beside the confusion");
+        java.awt.image.BufferedImage grid = sink.of(java.awt.image.BufferedImage.class).get(0);
+        assertTrue(grid.getWidth() > 0, "the highest-loss test images are shown by default");
+        sink.clear();
+        magics.eval(args("m --data fm --worst 0"));
+        assertEquals(0, sink.of(java.awt.image.BufferedImage.class).size(), "--worst 0 shows none");
 
         sink.clear();
         magics.summary(args("m"));
@@ -262,6 +268,7 @@ class SlimkitMagicsTest {
         assertTrue(((Html) sink.values().get(0)).html().contains("--optimizer OPT"));
         magics.slimkit(List.of());
         String overview = ((Html) sink.values().get(1)).html();
+        assertTrue(overview.contains("(cpu, CPU build)") && overview.contains("GPUs: 0"), overview);
         for (String name : List.of("%data", "%model", "%train", "%eval", "%summary", "%compare", "%save", "%load")) {
             assertTrue(overview.contains(name), name);
         }
