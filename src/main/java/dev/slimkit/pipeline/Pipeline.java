@@ -285,13 +285,17 @@ public final class Pipeline {
                 name.substring(prefix().length() + 1)));
         Path meta = artifact == null ? null : artifact.resolveSibling(artifact.getFileName().toString()
                 .replace(".slim", ".json"));
-        if (resume && meta != null && Files.isRegularFile(meta) && Files.isRegularFile(artifact)
-                && key.equals(JsonRead.object(read(meta)).get("key").getAsString())) {
+        JsonObject saved = resume && meta != null && Files.isRegularFile(meta) && Files.isRegularFile(artifact)
+                ? JsonRead.object(read(meta)) : null;
+        if (saved != null && key.equals(saved.get("key").getAsString())) {
             SlimModel reused = ModelIO.load(artifact, name);
             outputs.put(name, reused);
+            // The figures measured when the stage ran (on this data); measured anew if they were not saved.
+            Yardsticks y = saved.has("yardsticks") && (!measureLatency || saved.getAsJsonObject("yardsticks").has("batch32"))
+                    ? Yardsticks.fromJson(saved.getAsJsonObject("yardsticks"))
+                    : Yardsticks.measure(reused, data, Files.size(artifact), measureLatency);
             PipelineResult.Row row = new PipelineResult.Row(index, stage.kind(), name, PipelineResult.Status.REUSED, 0,
-                    step.epochs(), artifact, key, null, Yardsticks.measure(reused, data, Files.size(artifact),
-                            measureLatency));
+                    step.epochs(), artifact, key, null, y);
             listeners.forEach(l -> l.onStage(row));
             return row;
         }
@@ -312,7 +316,7 @@ public final class Pipeline {
         long bytes = savedSize(model, artifact);
         Yardsticks y = Yardsticks.measure(model, data, bytes, measureLatency);
         if (meta != null) {
-            writeMeta(meta, stage, key, step, seconds);
+            writeMeta(meta, stage, key, step, seconds, y);
         }
         PipelineResult.Row row = new PipelineResult.Row(index, stage.kind(), name, PipelineResult.Status.RAN, seconds,
                 step.epochs(), artifact, key, result, y);
@@ -348,7 +352,8 @@ public final class Pipeline {
         }
     }
 
-    private void writeMeta(Path meta, Stage stage, String key, Step<?> step, double seconds) throws IOException {
+    private void writeMeta(Path meta, Stage stage, String key, Step<?> step, double seconds, Yardsticks y)
+            throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("stage", stage.kind());
         o.addProperty("line", stage.text());
@@ -357,7 +362,8 @@ public final class Pipeline {
         JsonObject recipe = new JsonObject();
         step.recipe().forEach(recipe::addProperty);
         o.add("recipe", recipe);
-        write(meta, new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        o.add("yardsticks", y.toJson());
+        write(meta, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(o));
     }
 
     private void writeManifest(String baseKey, List<PipelineResult.Row> rows) throws IOException {
@@ -366,7 +372,7 @@ public final class Pipeline {
         JsonArray keys = new JsonArray();
         rows.forEach(r -> keys.add(r.key()));
         o.add("stages", keys);
-        write(dir.resolve(MANIFEST), new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        write(dir.resolve(MANIFEST), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(o));
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -114,6 +114,58 @@ public record Yardsticks(
         return stats.bytes() + peak * 32 * Float.BYTES;
     }
 
+    /** These figures as JSON (for a stage's saved record, so a reused stage keeps its measurements). */
+    com.google.gson.JsonObject toJson() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("params", params);
+        o.addProperty("nonzeroParams", nonzeroParams);
+        o.addProperty("macs", macs);
+        o.addProperty("accuracy", accuracy);
+        o.addProperty("macroRecall", macroRecall);
+        o.addProperty("worstRecall", worstRecall);
+        o.addProperty("worstClass", worstClass);
+        o.addProperty("imagesPerSecond128", imagesPerSecond128);
+        o.addProperty("fileBytes", fileBytes);
+        o.addProperty("memoryBytes", memoryBytes);
+        o.addProperty("threads", threads);
+        put(o, "batch1", batch1);
+        put(o, "batch32", batch32);
+        put(o, "batch32OneThread", batch32OneThread);
+        return o;
+    }
+
+    /** Figures saved by {@link #toJson}. */
+    static Yardsticks fromJson(com.google.gson.JsonObject o) {
+        return new Yardsticks(o.get("params").getAsLong(), o.get("nonzeroParams").getAsLong(), o.get("macs").getAsLong(),
+                o.get("accuracy").getAsDouble(), o.get("macroRecall").getAsDouble(), o.get("worstRecall").getAsDouble(),
+                o.get("worstClass").getAsInt(), stats(o, "batch1"), stats(o, "batch32"), stats(o, "batch32OneThread"),
+                o.get("imagesPerSecond128").getAsDouble(), o.get("fileBytes").getAsLong(), o.get("memoryBytes").getAsLong(),
+                o.get("threads").getAsInt());
+    }
+
+    private static void put(com.google.gson.JsonObject o, String key, Latency.Stats s) {
+        if (s != null) {
+            com.google.gson.JsonObject j = new com.google.gson.JsonObject();
+            j.addProperty("batchSize", s.batchSize());
+            j.addProperty("medianMs", s.medianMs());
+            j.addProperty("q1Ms", s.q1Ms());
+            j.addProperty("q3Ms", s.q3Ms());
+            j.addProperty("runs", s.runs());
+            j.addProperty("threads", s.threads());
+            j.addProperty("device", s.device());
+            o.add(key, j);
+        }
+    }
+
+    private static Latency.Stats stats(com.google.gson.JsonObject o, String key) {
+        if (!o.has(key)) {
+            return null;
+        }
+        com.google.gson.JsonObject j = o.getAsJsonObject(key);
+        return new Latency.Stats(j.get("batchSize").getAsInt(), j.get("medianMs").getAsDouble(), j.get("q1Ms").getAsDouble(),
+                j.get("q3Ms").getAsDouble(), j.get("runs").getAsInt(), j.get("threads").getAsInt(), j.get("device").getAsString());
+    }
+
     /** Median ms at batch 32, NaN when not measured. */
     public double ms32() {
         return batch32 == null ? Double.NaN : batch32.medianMs();

@@ -82,6 +82,8 @@ class PipelineTest {
                 changed.stages().stream().map(PipelineResult.Row::status).toList());
         assertEquals(6, changed.finalModel().spec().layers().get(0).out(), "the changed last line reran: 8 → 6");
         assertEquals(first.stages().get(1).key(), changed.stages().get(1).key());
+        assertEquals(first.stages().get(1).yardsticks(), changed.stages().get(1).yardsticks(),
+                "a reused stage reports the figures saved when it ran");
 
         PipelineResult again = run(pipeline(base, 0.25).resume(true));
         assertTrue(again.stages().stream().allMatch(r -> r.status() == PipelineResult.Status.REUSED));

@@ -132,7 +132,12 @@ final class ResultViews {
         return names.isEmpty() ? "none" : Html.escape(String.join(", ", names));
     }
 
-    /** %%pipeline: the four yardsticks of every model, then accuracy against MACs and against latency. */
+    /**
+     * %%pipeline: the four yardsticks of every model, then accuracy against MACs and against
+     * latency. A base whose first stage is a transfer answers another task, so its accuracy on this
+     * data means nothing: it stays in the table (its size and speed do mean something) but not in
+     * the charts, whose reference is then the transferred model.
+     */
     static void pipeline(DisplaySink sink, dev.slimkit.pipeline.PipelineResult r) {
         List<dev.slimkit.pipeline.PipelineResult.Row> all = new java.util.ArrayList<>();
         all.add(r.base());
@@ -140,9 +145,11 @@ final class ResultViews {
         if (r.control() != null) {
             all.add(r.control());
         }
+        boolean otherTask = !r.stages().isEmpty() && r.stages().get(0).kind().equals("transfer");
         sink.display(dev.slimkit.report.PipelineTables.yardsticks(all, "pipeline: the four yardsticks (test split; latency"
-                + " median of " + Latency.DEFAULT_RUNS + " runs on " + Latency.threads() + " threads, IQR in brackets)"));
-        var rows = dev.slimkit.report.PipelineTables.comparisonRows(all);
+                + " median of " + Latency.DEFAULT_RUNS + " runs on " + Latency.threads() + " threads, IQR in brackets)"
+                + (otherTask ? "; the base's accuracy is its old head's on the new task" : "")));
+        var rows = dev.slimkit.report.PipelineTables.comparisonRows(otherTask ? all.subList(1, all.size()) : all);
         String reference = rows.isEmpty() ? null : rows.get(0).model();
         sink.display(Charts.pareto(rows, "MACs", "pipeline: accuracy vs MACs", reference, null, null));
         if (rows.stream().anyMatch(x -> !Double.isNaN(x.latencyMsBatch32()))) {
