@@ -85,8 +85,8 @@ final class DurableFile {
                 fault(Stage.FORCE);
                 channel.force(true);
             }
-            fault(Stage.MOVE);
             try {
+                fault(Stage.MOVE);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new ModelFileException("cannot save [" + target + "] safely: its file system cannot replace a"
@@ -118,17 +118,22 @@ final class DurableFile {
         if (dir == null) {
             return;
         }
+        boolean interrupted = false;
         for (int attempt = 0; ; attempt++) {
             try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
                 folder.force(true);
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // the interrupt stays the caller's
+                }
                 return;
             } catch (ClosedByInterruptException e) {
                 if (attempt > 0) {
                     throw new ModelFileException("saved [" + target + "], but an interrupt stopped flushing its folder"
                             + " to disk; the new file may not survive a crash: save again", e);
                 }
-                // Keep the interrupt for the caller (write() sets it again) and retry once.
+                // Clear the interrupt, retry once, then set it again for the caller.
                 Thread.interrupted();
+                interrupted = true;
             }
         }
     }
