@@ -90,6 +90,8 @@ public final class ModelIO {
     private static final byte[] PARAMS_MAGIC = "SLIMPRM1".getBytes(StandardCharsets.US_ASCII);
     private static final int DENSE = 0;
     private static final int SPARSE = 1;
+    /** Sparse, then a bitmap of the zeros that are -0.0 (pruning by multiplication makes them). */
+    private static final int SPARSE_SIGNED = 2;
     /** Every entry's time: fixed, so the same model always gives the same bytes. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
     private static final Gson GSON =
@@ -305,6 +307,13 @@ public final class ModelIO {
         } catch (RuntimeException e) {
             throw new ModelFileException("model file [" + file + "]: " + message(e), e);
         }
+        // PyTorch records autograd per thread, on by default on every thread but the engine's first;
+        // applying a mask in place to a parameter that requires grad fails where it is on.
+        boolean pytorch = "PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName());
+        boolean gradMode = pytorch && ai.djl.pytorch.jni.JniUtils.isGradMode();
+        if (gradMode) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
         try {
             decodeInto(params, file, model);
             Set<String> masked = new LinkedHashSet<>(manifest.masked());
@@ -344,6 +353,10 @@ public final class ModelIO {
                 throw new ModelFileException("model file [" + file + "] is damaged (" + message(r) + "); save the model again", r);
             }
             throw (Error) e;
+        } finally {
+            if (gradMode) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            }
         }
     }
 
@@ -624,14 +637,18 @@ public final class ModelIO {
                 float[] values = array.toFloatArray();
                 out.writeInt(values.length);
                 int nonzero = 0;
+                boolean negativeZero = false;
                 for (float v : values) {
                     if (v != 0f) {
                         nonzero++;
+                    } else if (Float.floatToRawIntBits(v) != 0) {
+                        negativeZero = true;
                     }
                 }
                 if (nonzero < values.length / 2) {
-                    // Sparse: a bitmap of non-zero positions, then the non-zero values.
-                    out.writeByte(SPARSE);
+                    // Sparse: a bitmap of non-zero positions, then the non-zero values; where some
+                    // zeros are -0.0, a bitmap of those follows, so that loading gives the same bits.
+                    out.writeByte(negativeZero ? SPARSE_SIGNED : SPARSE);
                     out.writeInt(nonzero);
                     byte[] bitmap = new byte[(values.length + 7) / 8];
                     ByteBuffer kept = ByteBuffer.allocate(Math.multiplyExact(nonzero, 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -643,6 +660,15 @@ public final class ModelIO {
                     }
                     out.write(bitmap);
                     out.write(kept.array());
+                    if (negativeZero) {
+                        byte[] signs = new byte[(values.length + 7) / 8];
+                        for (int i = 0; i < values.length; i++) {
+                            if (values[i] == 0f && Float.floatToRawIntBits(values[i]) != 0) {
+                                signs[i >> 3] |= (byte) (1 << (i & 7));
+                            }
+                        }
+                        out.write(signs);
+                    }
                 } else {
                     out.writeByte(DENSE);
                     ByteBuffer buffer = ByteBuffer.allocate(Math.multiplyExact(values.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -716,7 +742,7 @@ public final class ModelIO {
                     }
                     in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
                     in.position(in.position() + byteCount);
-                } else if (encoding == SPARSE) {
+                } else if (encoding == SPARSE || encoding == SPARSE_SIGNED) {
                     int nonzero = in.getInt();
                     if (nonzero < 0 || nonzero > n) {
                         throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] claims "
@@ -744,6 +770,25 @@ public final class ModelIO {
                                 + "] marks other positions than its " + nonzero + " non-zero values");
                     }
                     in.position(in.position() + 4 * nonzero);
+                    if (encoding == SPARSE_SIGNED) {
+                        if (in.remaining() < bitmapBytes) {
+                            throw new BufferUnderflowException();
+                        }
+                        byte[] signs = new byte[bitmapBytes];
+                        in.get(signs);
+                        for (int k = 0; k < bitmapBytes; k++) {
+                            if ((signs[k] & bitmap[k]) != 0 || (k == bitmapBytes - 1 && n % 8 != 0
+                                    && (signs[k] & 0xFF) >>> (n % 8) != 0)) {
+                                throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
+                                        + "] marks non-zero values as negative zeros");
+                            }
+                        }
+                        for (int j = 0; j < n; j++) {
+                            if ((signs[j >> 3] & (1 << (j & 7))) != 0) {
+                                v[j] = -0f;
+                            }
+                        }
+                    }
                 } else {
                     throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
                             + "] has encoding " + encoding);

@@ -411,6 +411,56 @@ class ModelIOTest {
         }
     }
 
+    /**
+     * Found by the fuzz suite: a pruned model failed to load on any thread but the one that
+     * loaded the engine ("a leaf Variable that requires grad is being used in an in-place
+     * operation"), as PyTorch records autograd per thread; a notebook's magics may run on another.
+     */
+    @Test
+    void aPrunedModelLoadsOnAnotherThread() throws Exception {
+        try (SlimModel model = SlimModel.create("mlp", 3, 0.25, 0)) {
+            dev.slimkit.Slim.prune(model).sparsity(0.5).measureLatency(false).run();
+            Path file = dir.resolve("p.slim");
+            ModelIO.save(model, file);
+            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread worker = new Thread(() -> {
+                try (SlimModel back = ModelIO.load(file)) {
+                    result.set(back.mask().orElseThrow().paths());
+                    result.set(ai.djl.pytorch.jni.JniUtils.isGradMode() ? result.get() : "grad mode left off");
+                } catch (Exception e) {
+                    result.set(e.getMessage());
+                }
+            });
+            worker.start();
+            worker.join();
+            assertEquals(model.mask().orElseThrow().paths(), result.get());
+        }
+    }
+
+    /**
+     * Found by the fuzz suite: pruning multiplies by a 0/1 mask, so a negative weight becomes
+     * -0.0; the sparse encoding stored only "non-zero" values and -0.0 came back as +0.0.
+     */
+    @Test
+    void negativeZerosKeepTheirSign() throws IOException {
+        try (SlimModel model = SlimModel.create("mlp", 3, 0.25, 0)) {
+            float[] w = model.parameters().get("fc1.weight").getArray().toFloatArray();
+            for (int i = 0; i < w.length; i++) {
+                w[i] = i % 10 == 0 ? w[i] : (i % 2 == 0 ? 0f : -0f); // sparse: 90 % zeros, half of them -0.0
+            }
+            w[3] = Float.intBitsToFloat(0x7fc00123); // a NaN with a payload
+            model.parameters().get("fc1.weight").getArray().set(w);
+            Path file = dir.resolve("z.slim");
+            ModelIO.save(model, file);
+            try (SlimModel back = ModelIO.load(file)) {
+                float[] got = back.parameters().get("fc1.weight").getArray().toFloatArray();
+                for (int i = 0; i < w.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(w[i]), Float.floatToRawIntBits(got[i]), "value " + i);
+                }
+            }
+        }
+    }
+
     static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
