@@ -461,6 +461,29 @@ class ModelIOTest {
         }
     }
 
+    @Test
+    void aFileHoldingTorchScriptSaysItHoldsCodeThatWillRun() throws IOException {
+        try (SlimModel ts = SlimModel.fromTorchScript("ts", Samples.torchScriptFixture("tiny_backbone.pt"),
+                new int[] {1, 28, 28}, 3, 0)) {
+            Path file = dir.resolve("ts.slim");
+            ModelIO.save(ts, file);
+            ModelIO.Loaded loaded = ModelIO.open(file, "again");
+            try (SlimModel back = loaded.model()) {
+                assertEquals(List.of("model file [" + file + "] holds TorchScript code (layer [backbone], from"
+                        + " [tiny_backbone.pt]) that runs inside this process when the model is used; load only files"
+                        + " you trust"), loaded.notices());
+                assertEquals(loaded.notices(), ModelIO.notices(back), "kept for callers that use load()");
+            }
+            assertEquals(List.of(), ModelIO.notices(ts), "the model it was saved from has no notice");
+            // The module is checksummed like the weights: a flip inside it never reaches PyTorch.
+            Map<String, byte[]> entries = Zips.entries(Files.readAllBytes(file));
+            entries.get("torchscript/backbone.pt")[100] ^= 0x40;
+            Files.write(file, Zips.zip(entries));
+            assertEquals("the TorchScript module [backbone] in [" + file + "] does not match its checksum: the file is"
+                    + " damaged", loadFails(file).getMessage());
+        }
+    }
+
     static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
