@@ -147,13 +147,34 @@ public final class ModelIO {
                     + message(e), e);
         }
         DurableFile.write(target, encoded.bytes());
-        KNOWN.put(model, new Known(encoded.provenance(), encoded.sha256(), List.of()));
+        remember(model, encoded);
         return encoded.bytes().length;
     }
 
     /** Saves with no extra notes. */
     public static long save(SlimModel model, Path file) throws IOException {
         return save(model, file, Map.of());
+    }
+
+    /**
+     * The size in bytes {@link #save} (without notes) would write for {@code model}, without
+     * touching the disk (for reports of file size; a real save also forces the file and its folder
+     * to disk).
+     */
+    public static long encodedSize(SlimModel model) throws IOException {
+        try {
+            Encoded encoded = encode(model, Map.of());
+            remember(model, encoded); // so that saving the unchanged model writes exactly these bytes
+            return encoded.bytes().length;
+        } catch (RuntimeException e) {
+            throw new ModelFileException("cannot encode model [" + model.name() + "]: " + message(e), e);
+        }
+    }
+
+    /** Records the provenance given to {@code model}'s current content; its notices stay. */
+    private static void remember(SlimModel model, Encoded encoded) {
+        Known old = KNOWN.get(model);
+        KNOWN.put(model, new Known(encoded.provenance(), encoded.sha256(), old == null ? List.of() : old.notices()));
     }
 
     /** A model's file content, with the provenance and checksums it records. */

@@ -180,6 +180,15 @@ class ModelSaveTest {
     }
 
     @Test
+    void theEncodedSizeIsTheSavedSize() throws IOException {
+        try (SlimModel model = SlimModel.create("cnn-small", 3, 0.25, 0)) {
+            long predicted = ModelIO.encodedSize(model);
+            assertEquals(predicted, ModelIO.save(model, dir.resolve("m.slim")));
+            assertEquals(predicted, Files.size(dir.resolve("m.slim")));
+        }
+    }
+
+    @Test
     void savingAnUnchangedModelAgainGivesTheSameBytes() throws Exception {
         try (SlimModel model = SlimModel.create("lenet5", 3, 0.25, 0)) {
             Path a = dir.resolve("a.slim");
