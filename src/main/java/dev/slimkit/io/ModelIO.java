@@ -293,6 +293,7 @@ public final class ModelIO {
             byte[] module = entry(zip, file, entryName, MODULE_CAP, "a TorchScript module");
             verify(manifest, entryName, module, file, "the TorchScript module [" + ModelFileException.shown(layer.name())
                     + "] in [" + file + "] does not match its checksum");
+            checkModuleArchive(module, layer.name(), file);
             modules.put(layer.name(), module);
             read.put(entryName, sha256(module));
             moduleBytes = Math.addExact(moduleBytes, module.length);
@@ -443,6 +444,26 @@ public final class ModelIO {
             throw corrupt(file, name + " fails its CRC-32 check", null);
         }
         return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+    }
+
+    /**
+     * Checks that a TorchScript module is a sound zip before PyTorch reads it: every record must
+     * match its CRC-32 and the whole must not inflate past a cap. PyTorch does not check the CRC of
+     * its stored records, and a damaged pickle can keep its loader busy for seconds; in a file
+     * without checksums this is the only guard against damage reaching it.
+     */
+    static void checkModuleArchive(byte[] module, String layer, Path file) throws ModelFileException {
+        String what = "the TorchScript module [" + ModelFileException.shown(layer) + "] in [" + file + "]";
+        long cap = Math.addExact(64L << 20, Math.multiplyExact(2L, module.length));
+        int records;
+        try {
+            records = ZipCheck.verify(module, cap);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(what + " is damaged: it holds " + message(e) + "; save the model again", e);
+        }
+        if (records == 0) {
+            throw new ModelFileException(what + " is not a TorchScript archive; the file is damaged");
+        }
     }
 
     private static ModelFileException tooLarge(Path file, String name, String size, long cap, String what) {
