@@ -103,9 +103,7 @@ public final class ImageData {
         List<String> names = new ArrayList<>();
         for (int c : classes) {
             if (c < 0 || c >= numClasses()) {
-                throw new IllegalArgumentException(
-                        "class [" + c + "] is outside [0, " + (numClasses() - 1) + "] of " + name
-                                + "; pass classes between 0 and " + (numClasses() - 1));
+                throw new IllegalArgumentException(Datasets.outside(run(classes, c), numClasses(), name));
             }
             if (seen[c]) {
                 throw new IllegalArgumentException(
@@ -124,19 +122,51 @@ public final class ImageData {
     }
 
     /**
-     * Moves a random {@code fraction} of the training images (seeded) into the validation split.
+     * Keeps the classes of a class list as typed ({@code 5-9}, {@code 0,2,5}, {@code 0-2,7}); every
+     * error names the part typed, e.g. {@code class range [3-99] goes past the last class 9}, and
+     * comes before anything is allocated, whatever the numbers.
+     *
+     * @throws IllegalArgumentException naming the part of {@code text} that is wrong
      */
-    public ImageData validationSplit(double fraction, long seed) {
+    public ImageData classes(String text) {
+        return classes(Datasets.parseClasses(text, numClasses(), name));
+    }
+
+    /**
+     * Checks a validation fraction: it must lie strictly between 0 and 1 (0 would leave no
+     * validation images, 1 no training images), so 0 and 1 get the same message.
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    public static void checkValidationFraction(double fraction) {
         if (!(fraction > 0 && fraction < 1)) {
             throw new IllegalArgumentException(
-                    "validation fraction must be in (0, 1), got [" + fraction
+                    "validation fraction must be in (0, 1), got [" + plain(fraction)
                             + "]; pass e.g. 0.1");
         }
+    }
+
+    /** A number as a person would type it: 0, 1, 0.25, NaN. */
+    private static String plain(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Moves a random {@code fraction} of the training images (seeded) into the validation split.
+     *
+     * @throws IllegalArgumentException for a fraction outside (0, 1) (see {@link
+     *     #checkValidationFraction}) or one that leaves a split empty
+     */
+    public ImageData validationSplit(double fraction, long seed) {
+        checkValidationFraction(fraction);
         int n = train.size();
         int nVal = (int) Math.round(n * fraction);
         if (nVal < 1 || nVal >= n) {
             throw new IllegalArgumentException(
-                    "validation fraction [" + fraction + "] of " + n
+                    "validation fraction [" + plain(fraction) + "] of " + n
                             + " training images leaves an empty split; use more data or another"
                             + " fraction");
         }
@@ -162,6 +192,27 @@ public final class ImageData {
                 train.height(),
                 train.width(),
                 numClasses());
+    }
+
+    /**
+     * The run of consecutive classes around {@code c} in {@code classes} as given, written as the
+     * user most likely typed it: {@code 3-99} for 3, 4, ..., 99; {@code 12} for a lone class.
+     */
+    private static Datasets.ClassRange run(int[] classes, int c) {
+        int at = 0;
+        while (classes[at] != c) {
+            at++;
+        }
+        int first = at;
+        while (first > 0 && classes[first - 1] == classes[first] - 1) {
+            first--;
+        }
+        int last = at;
+        while (last + 1 < classes.length && classes[last + 1] == classes[last] + 1) {
+            last++;
+        }
+        String text = first == last ? String.valueOf(classes[first]) : classes[first] + "-" + classes[last];
+        return new Datasets.ClassRange(text, classes[first], classes[last]);
     }
 
     private static String describe(int[] classes) {

@@ -29,7 +29,8 @@ public record Provenance(
     public static final String SLIMKIT_VERSION = "0.1.0-SNAPSHOT";
 
     public Provenance {
-        notes = notes == null ? Map.of() : Map.copyOf(notes);
+        // Sorted, so that a saved manifest lists them in one order whatever map they came in.
+        notes = notes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(notes));
     }
 
     /** Provenance of this JVM and engine now. */

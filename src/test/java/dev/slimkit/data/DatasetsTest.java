@@ -116,10 +116,76 @@ class DatasetsTest {
         assertEquals("cannot read class list [a-b]; write a range such as 0-4 or a list such as 0,2,5",
                 assertThrows(IllegalArgumentException.class, () -> Datasets.parseClasses("a-b")).getMessage());
         ImageData data = Datasets.synthetic(3, 6, 3, 0);
-        assertEquals("class [7] is outside [0, 2] of synthetic; pass classes between 0 and 2",
+        assertEquals("class [7] is past the last class 2 of synthetic; pass classes between 0 and 2",
                 assertThrows(IllegalArgumentException.class, () -> data.classes(0, 7)).getMessage());
         assertEquals("a class filter needs at least 2 classes, got [1]; pass e.g. 0-4 or 0,2,5",
                 assertThrows(IllegalArgumentException.class, () -> data.classes(1)).getMessage());
+    }
+
+    private static String refused(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    @Test
+    void classListsAgainstTheDataNameWhatWasTyped() {
+        ImageData data = Datasets.synthetic(10, 20, 10, 0);
+        assertEquals(3, data.classes("2-4").numClasses());
+        assertEquals(java.util.List.of("class 7", "class 0", "class 1"), data.classes(" 7, 0-1 ").classNames());
+        assertEquals("class range [3-99] goes past the last class 9 of synthetic; pass classes between 0 and 9",
+                refused(() -> data.classes("3-99")));
+        assertEquals("class [12] is past the last class 9 of synthetic; pass classes between 0 and 9",
+                refused(() -> data.classes("0,12")));
+        assertEquals("class [-1] is below 0, the first class; pass classes between 0 and 9",
+                refused(() -> data.classes("-1,2")));
+        assertEquals("class range [-3-4] is below 0, the first class; pass classes between 0 and 9",
+                refused(() -> data.classes("-3-4")));
+        assertEquals("class range [5-2] runs backwards; write the lower class first, e.g. 2-5",
+                refused(() -> data.classes("5-2")));
+        assertEquals("class list [0-3,2] names class 2 twice; list each class once", refused(() -> data.classes("0-3,2")));
+        assertEquals("class [99999999999999999999] is past the last class 9 of synthetic; pass classes between 0 and 9",
+                refused(() -> data.classes("1,99999999999999999999")));
+        for (String bad : new String[] {"", " ", "a", "1,,2", "1-", "-", "1-2-3", "0x3", "1.5", "٣"}) {
+            assertEquals("cannot read class list [" + bad + "]; write a range such as 0-4 or a list such as 0,2,5",
+                    refused(() -> data.classes(bad)), bad);
+        }
+        assertEquals("a class filter needs at least 2 classes, got [4]; pass e.g. 0-4 or 0,2,5", refused(() -> data.classes("4")));
+    }
+
+    @Test
+    void aHugeClassRangeIsRefusedBeforeAnythingIsAllocated() {
+        ImageData data = Datasets.synthetic(10, 20, 10, 0);
+        Runtime rt = Runtime.getRuntime();
+        long before = rt.totalMemory() - rt.freeMemory();
+        long start = System.nanoTime();
+        assertEquals("class range [0-2000000000] goes past the last class 9 of synthetic; pass classes between 0 and 9",
+                refused(() -> data.classes("0-2000000000")));
+        assertEquals("class range [0-9223372036854775807] goes past the last class 9 of synthetic; pass classes between 0"
+                + " and 9", refused(() -> data.classes("0-9223372036854775807")));
+        // Without the data at hand (the magic parses first): refused at the cap, not expanded.
+        assertEquals("class range [0-2000000000] goes past class 65535, more classes than a data set here can have;"
+                + " pass the classes of your data, e.g. 0-4", refused(() -> Datasets.parseClasses("0-2000000000")));
+        assertEquals("class [-2] is below 0; classes are numbered from 0", refused(() -> Datasets.parseClasses("-2,1")));
+        assertTrue(System.nanoTime() - start < 500_000_000L, "at once");
+        assertTrue(rt.totalMemory() - rt.freeMemory() - before < 64L << 20, "nothing large allocated");
+        // The int[] path (what the magic passes today) names the run as it was most likely typed.
+        assertEquals("class range [3-99] goes past the last class 9 of synthetic; pass classes between 0 and 9",
+                refused(() -> data.classes(Datasets.parseClasses("3-99"))));
+    }
+
+    @Test
+    void aValidationFractionOfZeroOrOneGetsTheSameMessage() {
+        ImageData data = Datasets.synthetic(3, 30, 6, 0);
+        assertEquals("validation fraction must be in (0, 1), got [0]; pass e.g. 0.1", refused(() -> data.validationSplit(0, 1)));
+        assertEquals("validation fraction must be in (0, 1), got [1]; pass e.g. 0.1", refused(() -> data.validationSplit(1, 1)));
+        assertEquals("validation fraction must be in (0, 1), got [-0.5]; pass e.g. 0.1",
+                refused(() -> data.validationSplit(-0.5, 1)));
+        assertEquals("validation fraction must be in (0, 1), got [NaN]; pass e.g. 0.1",
+                refused(() -> ImageData.checkValidationFraction(Double.NaN)));
+        assertEquals("validation fraction must be in (0, 1), got [Infinity]; pass e.g. 0.1",
+                refused(() -> ImageData.checkValidationFraction(Double.POSITIVE_INFINITY)));
+        assertEquals("validation fraction [0.001] of 30 training images leaves an empty split; use more data or another"
+                + " fraction", refused(() -> data.validationSplit(0.001, 1)));
+        assertEquals(3, data.validationSplit(0.1, 1).validation().orElseThrow().size());
     }
 
     @Test

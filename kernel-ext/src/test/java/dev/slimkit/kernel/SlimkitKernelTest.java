@@ -11,11 +11,12 @@ class SlimkitKernelTest {
 
     @Test
     void unbalancedClosersAreInvalidOutsideStringsAndComments() {
-        assertTrue(Completeness.hasUnbalancedCloser("}"));
-        assertTrue(Completeness.hasUnbalancedCloser("int x = 3; )"));
-        assertFalse(Completeness.hasUnbalancedCloser("for (int i = 0; i < 3; i++) {"));
-        assertFalse(Completeness.hasUnbalancedCloser("String s = \"}\"; char c = ')'; // }"));
-        assertFalse(Completeness.hasUnbalancedCloser("/* ) */ int y = (1 + 2);"));
+        assertEquals(JavaCompleteness.Status.INVALID, JavaCompleteness.classify("}"));
+        assertEquals(JavaCompleteness.Status.INVALID, JavaCompleteness.classify("int x = 3; )"));
+        assertEquals(JavaCompleteness.Status.UNKNOWN, JavaCompleteness.classify("for (int i = 0; i < 3; i++) {"));
+        assertEquals(JavaCompleteness.Status.UNKNOWN, JavaCompleteness.classify("String s = \"}\"; char c = ')'; // }"));
+        assertEquals(JavaCompleteness.Status.UNKNOWN, JavaCompleteness.classify("/* ) */ int y = (1 + 2);"));
+        assertEquals(JavaCompleteness.Status.INVALID, JavaCompleteness.classify("String s = \"abc"));
     }
 
     @Test
