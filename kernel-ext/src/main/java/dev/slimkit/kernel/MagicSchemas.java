@@ -134,7 +134,8 @@ final class MagicSchemas {
             .positional("PATH", "file to write (e.g. models/student.slim)");
     static final MagicArgs LOAD = MagicArgs.of("load", "Load a model file into the session under NAME.")
             .positional("NAME", "session name for the loaded model")
-            .positional("PATH", "file written by %save or Slim.save");
+            .positional("PATH", "file written by %save or Slim.save")
+            .flag("replace", "replace a session model of the same NAME (else refused)");
     static final MagicArgs DROP = MagicArgs.of("drop", "Remove model NAME from the session and free its memory.")
             .positional("NAME", "session model");
     static final MagicArgs PIPELINE = MagicArgs.of("%pipeline",

@@ -192,6 +192,10 @@ public final class SlimkitMagics {
         MagicArgs.Parsed a = parse(LOAD, args);
         if (a != null) {
             String name = errors.call("%load", () -> Session.checkName(a.positional("NAME")));
+            if (session.hasModel(name) && !a.flag("replace")) {
+                throw errors.remember(new UsageError("%load: model [" + name + "] exists; pass --replace to replace it"
+                        + " (its memory is freed) or load it under another NAME"));
+            }
             Path path = Path.of(a.positional("PATH"));
             SlimModel model = session.putModel(name, errors.call("%load", () -> Slim.load(path)));
             sink.display(ResultViews.line(String.format(Locale.ROOT, "loaded <b>%s</b> from <code>%s</code>: %s, %d"

@@ -96,6 +96,11 @@ class SlimkitMagicsTest {
         SlimModel back = session.model("back");
         assertEquals(session.model("m").spec(), back.spec());
         assertTrue(sink.values().get(1).toString().startsWith("loaded back from"));
+        assertError("%load: model [back] exists; pass --replace to replace it (its memory is freed) or load it under"
+                + " another NAME", () -> magics.load(List.of("back", file.toString())));
+        magics.load(List.of("back", file.toString(), "--replace"));
+        assertFalse(back.manager().isOpen(), "the replaced model was freed");
+        assertEquals(session.model("m").spec(), session.model("back").spec());
     }
 
     @Test

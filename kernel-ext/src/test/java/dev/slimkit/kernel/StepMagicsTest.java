@@ -92,6 +92,36 @@ class StepMagicsTest {
     }
 
     @Test
+    void anInterruptedMagicLeavesItsModelInTheSessionAndStops() throws Exception {
+        magics.data(args("big --source synthetic --limit 4000 --test-limit 32 --classes 0-3"));
+        java.util.concurrent.atomic.AtomicReference<Throwable> error = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread cell = new Thread(() -> {
+            try {
+                magics.prune(args("m --sparsity 0.5 --epochs 20 --batch 16 --data big --no-latency --as sparse"));
+            } catch (Throwable t) {
+                error.set(t);
+            }
+        });
+        cell.start();
+        while (cell.isAlive() && base.busyWith() == null) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(2500); // well into fine-tuning
+        cell.interrupt();
+        cell.join(3000);
+        assertFalse(cell.isAlive(), "the step stopped within a batch");
+        assertTrue(error.get().getMessage().startsWith("%prune: interrupted during training of [sparse] after"),
+                error.get().getMessage());
+        SlimModel sparse = session.model("sparse");
+        long steps = sparse.history().totalBatches();
+        Thread.sleep(500);
+        assertEquals(steps, sparse.history().totalBatches(), "nothing trains on after the interrupt");
+        assertTrue(sparse.mask().isPresent());
+        assertEquals(null, base.busyWith(), "the source is free again");
+        magics.train(args("m --data fm --batch 32")); // the next cell runs at once
+    }
+
+    @Test
     void dropFreesAModelAndBusyModelsAnswerInOneLine() throws Exception {
         magics.model(args("x --arch mlp --data fm --width 0.25"));
         SlimModel x = session.model("x");
