@@ -66,8 +66,15 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ModelIO {
 
-    /** The format this version writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this version writes: 2 adds entry checksums and the sparse encoding that keeps
+     * -0.0. Format 1 files (slimkit before checksums) still load; a slimkit that reads only format
+     * 1 refuses format 2 files by their number instead of misreading them.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    /** The oldest format this version reads. */
+    public static final int OLDEST_FORMAT = 1;
 
     /** The most parameters a spec may declare (outside TorchScript modules): 2^28 floats, 1 GiB. */
     public static final long MAX_PARAMETERS = 1L << 28;
@@ -275,6 +282,10 @@ public final class ModelIO {
     private static Loaded read(ZipFile zip, Path file, String name) throws IOException {
         List<String> notices = new ArrayList<>();
         Manifest manifest = manifest(entry(zip, file, MANIFEST, MANIFEST_CAP, "a manifest"), file);
+        if (manifest.sha256() == null && manifest.format() >= 2) {
+            throw new ModelFileException("model file [" + file + "] has no checksums, though its format ("
+                    + manifest.format() + ") always has them: the file is damaged");
+        }
         if (manifest.sha256() == null) {
             notices.add("model file [" + file + "] has no checksums (an older slimkit saved it), so damage to it"
                     + " cannot be detected; save it again to add them");
@@ -535,13 +546,14 @@ public final class ModelIO {
                     + " slimkit model or it is damaged");
         }
         double f = format.getAsDouble();
+        String reads = "formats " + OLDEST_FORMAT + " to " + FORMAT_VERSION;
         if (f > FORMAT_VERSION) {
             throw new ModelFileException("model file [" + file + "] was written by a newer slimkit (format "
-                    + format.getAsString() + "; this one reads format " + FORMAT_VERSION + "); update slimkit to load it");
+                    + format.getAsString() + "; this one reads " + reads + "); update slimkit to load it");
         }
-        if (f != FORMAT_VERSION) {
+        if (f != Math.rint(f) || f < OLDEST_FORMAT) {
             throw new ModelFileException("model file [" + file + "] has format [" + format.getAsString()
-                    + "]; this slimkit reads format " + FORMAT_VERSION + "; the file is damaged or not a slimkit model");
+                    + "]; this slimkit reads " + reads + "; the file is damaged or not a slimkit model");
         }
         try {
             List<String> masked = new ArrayList<>();
@@ -560,7 +572,7 @@ public final class ModelIO {
             Provenance provenance = o.has("provenance") && o.get("provenance").isJsonObject()
                     ? JsonRead.provenance(o.getAsJsonObject("provenance"))
                     : new Provenance(null, null, null, null, 0, null, null);
-            return new Manifest(FORMAT_VERSION, JsonRead.str(o, "name"), provenance, masked, sha);
+            return new Manifest((int) f, JsonRead.str(o, "name"), provenance, masked, sha);
         } catch (RuntimeException e) {
             throw new ModelFileException("model file [" + file + "] has an unreadable manifest: " + message(e), e);
         }

@@ -85,6 +85,8 @@ class ModelIOTest {
             assertEquals(Set.of("spec.json", "params.bin", "history.json"), sha.keySet());
             assertEquals(ModelIO.sha256(entries.get("params.bin")), sha.get("params.bin").getAsString());
             assertEquals(64, sha.get("params.bin").getAsString().length());
+            assertEquals(2, com.google.gson.JsonParser.parseString(new String(entries.get("manifest.json"),
+                    StandardCharsets.UTF_8)).getAsJsonObject().get("format").getAsInt(), "checksums came with format 2");
         }
     }
 
@@ -304,9 +306,18 @@ class ModelIOTest {
         try (SlimModel model = SlimModel.create("mlp", 3, 0.25, 0)) {
             Path file = dir.resolve("m.slim");
             ModelIO.save(model, file);
-            Files.write(file, Zips.editManifest(Files.readAllBytes(file), m -> m.addProperty("format", 2)));
-            assertEquals("model file [" + file + "] was written by a newer slimkit (format 2; this one reads format 1);"
-                    + " update slimkit to load it", loadFails(file).getMessage());
+            Files.write(file, Zips.editManifest(Files.readAllBytes(file), m -> m.addProperty("format", 3)));
+            assertEquals("model file [" + file + "] was written by a newer slimkit (format 3; this one reads formats 1"
+                    + " to 2); update slimkit to load it", loadFails(file).getMessage());
+            Files.write(file, Zips.editManifest(Files.readAllBytes(file), m -> {
+                m.addProperty("format", 2);
+                m.remove("sha256");
+            }));
+            assertEquals("model file [" + file + "] has no checksums, though its format (2) always has them: the file is"
+                    + " damaged", loadFails(file).getMessage());
+            Files.write(file, Zips.editManifest(Files.readAllBytes(file), m -> m.addProperty("format", 0)));
+            assertEquals("model file [" + file + "] has format [0]; this slimkit reads formats 1 to 2; the file is"
+                    + " damaged or not a slimkit model", loadFails(file).getMessage());
             Files.write(file, Zips.editManifest(Files.readAllBytes(file), m -> m.addProperty("format", "one")));
             assertEquals("model file [" + file + "] has no format number in its manifest; it is not a slimkit model or it"
                     + " is damaged", loadFails(file).getMessage());

@@ -62,9 +62,12 @@ final class Zips {
         return zip(entries);
     }
 
-    /** The file as an older slimkit wrote it: no checksums in the manifest. */
+    /** The file as an older slimkit wrote it: format 1, no checksums in the manifest. */
     static byte[] withoutChecksums(byte[] file) {
-        return editManifest(file, m -> m.remove("sha256"));
+        return editManifest(file, m -> {
+            m.remove("sha256");
+            m.addProperty("format", 1);
+        });
     }
 
     /**
