@@ -13,8 +13,6 @@ import dev.slimkit.train.BatchLoss;
 import dev.slimkit.train.FitListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,15 +231,10 @@ public final class PruneStep extends Step<PruneStep> {
         return total == 0 ? 0 : (double) zeros / total;
     }
 
-    /** Size of the model's saved file (sparse tensors encode compactly). */
+    /** Size of the model's saved file (sparse tensors encode compactly), without writing it. */
     private static long savedSize(SlimModel m) {
         try {
-            Path tmp = Files.createTempFile("slimkit-size", ".slim");
-            try {
-                return ModelIO.save(m, tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return ModelIO.encodedSize(m);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

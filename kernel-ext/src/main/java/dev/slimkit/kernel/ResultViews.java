@@ -158,6 +158,15 @@ final class ResultViews {
         }
     }
 
+    /** What %load shows: the model, and the file's notices (TorchScript code that will run, no checksums). */
+    static Html loaded(dev.slimkit.model.SlimModel m, java.nio.file.Path path) {
+        StringBuilder html = new StringBuilder(String.format(Locale.ROOT, "loaded <b>%s</b> from <code>%s</code>: %s, %d"
+                + " classes, %,d params, %d epochs of history", Html.escape(m.name()), Html.escape(path.toString()),
+                m.spec().arch(), m.spec().classes(), ModelStats.of(m).params(), m.history().epochCount()));
+        dev.slimkit.io.ModelIO.notices(m).forEach(n -> html.append("<br>note: ").append(Html.escape(n)));
+        return line(html.toString());
+    }
+
     /** One line of HTML. */
     static Html line(String html) {
         return Html.of("<div>" + html + "</div>");

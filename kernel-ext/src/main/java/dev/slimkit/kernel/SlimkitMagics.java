@@ -198,10 +198,7 @@ public final class SlimkitMagics {
             }
             Path path = Path.of(a.positional("PATH"));
             SlimModel model = session.putModel(name, errors.call("%load", () -> Slim.load(path)));
-            sink.display(ResultViews.line(String.format(Locale.ROOT, "loaded <b>%s</b> from <code>%s</code>: %s, %d"
-                    + " classes, %,d params, %d epochs of history", Html.escape(name), Html.escape(path.toString()),
-                    model.spec().arch(), model.spec().classes(), ModelStats.of(model).params(),
-                    model.history().epochCount())));
+            sink.display(ResultViews.loaded(model, path));
         }
     }
 

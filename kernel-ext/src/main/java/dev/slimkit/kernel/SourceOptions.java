@@ -23,13 +23,14 @@ final class SourceOptions {
 
     /** %data: the source, then the class filter, the limits and the validation split. */
     static ImageData data(MagicArgs.Parsed a) {
-        ImageData data = Datasets.fromSource(a.string("source", "fashion-mnist"));
-        if (a.has("classes")) {
-            data = data.classes(Datasets.parseClasses(a.string("classes", "")));
+        if (a.has("val")) {
+            ImageData.checkValidationFraction(a.number("val", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
         }
+        ImageData data = Datasets.fromSource(a.string("source", "fashion-mnist"));
+        data = a.has("classes") ? data.classes(a.string("classes", "")) : data;
         data = a.has("limit") ? data.limit(a.integer("limit", 0, 1)) : data;
         data = a.has("test-limit") ? data.testLimit(a.integer("test-limit", 0, 1)) : data;
-        return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, true), a.integer("seed", 0, 0)) : data;
+        return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, false), a.integer("seed", 0, 0)) : data;
     }
 
     private static SlimModel fromArch(MagicArgs.Parsed a, String name, ImageData data) {
