@@ -88,6 +88,59 @@ class SlimkitKernelBehaviour(unittest.TestCase):
         accuracy = float(self.stdout('System.out.println(Slim.evaluate(Slim.session().model("w"), Slim.session().data("big")).accuracy());'))
         self.assertGreaterEqual(accuracy, 0.0)
 
+    # Bad input across every magic (each at least twice): one line that starts with the magic and
+    # names what was typed, the session unchanged, the kernel still answering.
+    BAD_INPUTS = [
+        ("%slimkit --bogus", "[--bogus]"), ("%slimkit extra", "[extra]"),
+        ("%data x --source cifar", "[cifar]"), ("%data x --source synthetic --classes 3-99", "3-99"),
+        ("%data x --source synthetic --val 0", "[0"), ("%data x --source synthetic --limit -5", "[-5]"),
+        ("%data 1x --source synthetic", "[1x]"),
+        ("%model x --arch vgg", "[vgg]"), ("%model x --arch mlp --width 0", "[0]"),
+        ("%model x --arch mlp --classes 7 --data fz", "7"), ("%model x --from /no/such.pt", "/no/such.pt"),
+        ("%train mz --data fz --epochs 0", "[0]"), ("%train mz --data fz --lr NaN", "[NaN]"),
+        ("%train mz --data nope", "[nope]"), ("%train mz --data fz --optimizer rmsprop", "[rmsprop]"),
+        ("%train mz --data fz --epochs 99999999999", "[99999999999]"),
+        ("%transfer mz --data fz --freeze 99999999999", "[99999999999]"),
+        ("%transfer mz --data fz --freeze most", "[most]"), ("%transfer mz --data fz --backbone-lr-mult -3", "-3"),
+        ("%distill mz --student mz --data fz", "[mz]"), ("%distill mz --student mlp --data fz --temperature -1", "-1"),
+        ("%distill mz --data fz", "--student"),
+        ("%prune mz --sparsity 1.5", "[1.5]"), ("%prune mz --scope all", "[all]"), ("%prune mz --schedule agp", "agp"),
+        ("%sensitivity mz --data fz --levels 0.5,x", "[x]"), ("%sensitivity mz --data fz --levels 1.2", "[1.2]"),
+        ("%trim mz --channels 1.5", "[1.5]"), ("%trim mz --channels 0.5 --macs 0.5", "--macs"),
+        ("%trim mz --channels 0.5 --round 0", "[0]"),
+        ("%eval mz --data nope", "[nope]"), ("%eval mz --data fz --worst -1", "[-1]"),
+        ("%summary nope", "[nope]"), ("%summary mz extra", "[extra]"),
+        ("%compare mz mz --data fz --no-latency", "[mz]"), ("%compare nope", "[nope]"),
+        ("%save mz", "PATH"), ("%save nope /tmp/slimkit-x.slim", "[nope]"),
+        ("%load y /no/such.slim", "/no/such.slim"), ("%load mz /no/such.slim", "[mz]"),
+        ("%drop nope", "[nope]"), ("%drop", "NAME"),
+        ("%%pipeline mz --data fz\nsquash --hard", "[squash]"), ("%%pipeline mz --data fz\nprune --sparsity 7", "7"),
+        ("%%pipeline mz --data fz\n# nothing", "no stages"), ("%%pipeline mz --data fz\ndistill --width 0.5", "--student"),
+    ]
+
+    def test_3_every_magic_answers_bad_input_in_one_line(self):
+        self.run_cell("%data fz --source synthetic --limit 200 --test-limit 50 --classes 0-3")
+        self.run_cell("%model mz --arch mlp --data fz --width 0.25")
+        state = ('System.out.println(Slim.session().allModels().keySet() + " " + Slim.session().allData().keySet()'
+                 ' + " " + Slim.session().model("mz").history().totalBatches() + " " + Slim.stats(Slim.session()'
+                 '.model("mz")).params());')
+        before = self.stdout(state)
+        magics = set()
+        for code, token in self.BAD_INPUTS:
+            with self.subTest(code=code):
+                errors = [c for k, c in self.run_cell(code) if k == "error"]
+                self.assertEqual(1, len(errors), code)
+                lines = [ANSI.sub("", line) for line in errors[0]["traceback"]]
+                self.assertEqual(1, len(lines), lines)
+                magic = code.split()[0]
+                magics.add(magic)
+                self.assertTrue(lines[0].startswith(magic + ": "), lines[0])
+                self.assertIn(token, lines[0])
+        self.assertGreaterEqual(len(self.BAD_INPUTS), 40)
+        self.assertEqual(16, len(magics), magics)
+        self.assertEqual(before, self.stdout(state), "the session is unchanged")
+        self.assertEqual("2\n", self.stdout("System.out.println(1 + 1);"), "the kernel still answers")
+
 
 if __name__ == "__main__":
     unittest.main()

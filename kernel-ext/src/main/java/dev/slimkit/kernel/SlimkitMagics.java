@@ -147,9 +147,9 @@ public final class SlimkitMagics {
         if (a != null) {
             SlimModel model = model(a, "NAME");
             ImageData data = data(a, true);
+            int n = a.integer("worst", Slim.WORST_IMAGES, 0);
             var evaluation = runner.task("%eval", "evaluation", () -> Slim.evaluate(model, data));
             ResultViews.evaluation(sink, evaluation, data.classNames(), model.name(), a.string("data", ""));
-            int n = a.integer("worst", Slim.WORST_IMAGES, 0);
             ResultViews.worst(sink, data.test(), runner.task("%eval", "evaluation", () -> Slim.worst(model, data, n)),
                     data.classNames(), model.name());
         }
