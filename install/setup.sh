@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets a fresh Debian 12 machine up for slimkit, idempotently:
-#   1. Debian packages from install/apt-packages.txt (Fashion-MNIST, fonts, Jupyter, PyTorch peer);
+#   1. Debian packages from install/apt-packages.txt (Fashion-MNIST, fonts, Jupyter, PyTorch peer,
+#      Chromium + Selenium for install/browser-test.sh);
 #   2. the Maven build (all modules, tests skipped) and the runtime class path;
 #   3. the "Java (slimkit)" Jupyter kernelspec, when the kernel module provides one.
 # Re-running it skips what is already done. Needs root (or sudo) for apt-get.
