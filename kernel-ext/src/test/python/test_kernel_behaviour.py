@@ -59,7 +59,7 @@ class SlimkitKernelBehaviour(unittest.TestCase):
                                             " --optimizer, --schedule, --weight-decay, --seed, --as (see %train --help)",
             "%model x --arch vgg": "%model: unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
             "%load x /no/such/file.slim": "%load: no model file at [/no/such/file.slim]; check the path (save with %save or Slim.save)",
-            "%eval": "%eval: missing NAME (session model); usage: %eval NAME [--data D]",
+            "%eval": "%eval: missing NAME (session model); usage: %eval NAME [--data D] [--worst N]",
         }
         for code, message in cases.items():
             with self.subTest(code=code):

@@ -34,8 +34,9 @@ final class IJavaAdapter {
     /**
      * The message of a {@link UsageError} among {@code e}'s causes, or null. IJava rethrows a
      * magic's exception as {@code RuntimeException("Exception occurred while running line magic
-     * 'x': " + message)} without the cause, so {@code latest} (the latest usage error raised) is
-     * matched against that text.
+     * 'x': " + message)} without the cause, so the text after it is taken as a usage line when it
+     * is {@code latest} (the latest usage error raised) or starts with the magic ({@code %x: }), as
+     * every slimkit usage line does.
      */
     static String usageMessage(Throwable e, String latest) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -44,10 +45,20 @@ final class IJavaAdapter {
                 return t.getMessage();
             }
             String message = t.getMessage();
-            if (latest != null && message != null
-                    && (message.startsWith(LINE_MAGIC_PREFIX) || message.startsWith(CELL_MAGIC_PREFIX))
-                    && message.endsWith("': " + latest)) {
-                return latest;
+            if (message != null && (message.startsWith(LINE_MAGIC_PREFIX) || message.startsWith(CELL_MAGIC_PREFIX))) {
+                if (latest != null && message.endsWith("': " + latest)) {
+                    return latest;
+                }
+                // slimkit's usage lines start with the magic itself: "... magic 'eval': %eval: ..."
+                int quote = message.indexOf('\'', LINE_MAGIC_PREFIX.length() - 1);
+                int end = quote < 0 ? -1 : message.indexOf("': ", quote + 1);
+                if (end > 0) {
+                    String magic = message.substring(quote + 1, end);
+                    String rest = message.substring(end + 3);
+                    if (rest.startsWith("%" + magic + ": ") || rest.startsWith("%%" + magic + ": ")) {
+                        return rest;
+                    }
+                }
             }
         }
         return null;

@@ -32,6 +32,12 @@ class SlimkitKernelTest {
         assertNull(IJavaAdapter.usageMessage(
                 new RuntimeException("Exception occurred while running line magic 'y': NullPointerException"),
                 errors.latest()));
+        assertEquals("%eval: --worst must be >= 0, got [-1]", IJavaAdapter.usageMessage(new RuntimeException(
+                "Exception occurred while running line magic 'eval': %eval: --worst must be >= 0, got [-1]"), null));
+        assertEquals("%%pipeline: line 1: bad", IJavaAdapter.usageMessage(new RuntimeException(
+                "Exception occurred while running cell magic 'pipeline': %%pipeline: line 1: bad"), null));
+        assertNull(IJavaAdapter.usageMessage(new RuntimeException(
+                "Exception occurred while running line magic 'eval': %train: not this magic's line"), null));
     }
 
     @Test
