@@ -20,7 +20,7 @@ import dev.slimkit.train.Evaluator;
  * @param params learnable parameters
  * @param nonzeroParams of those, non-zero
  * @param macs multiply-accumulates per image (-1 when unknown)
- * @param accuracy test accuracy
+ * @param accuracy test accuracy (NaN for a model of another class count, e.g. a base before transfer)
  * @param macroRecall mean recall over classes
  * @param worstRecall the lowest class recall
  * @param worstClass that class's index
@@ -54,11 +54,13 @@ public record Yardsticks(
     /** Measures {@code model} on {@code data}'s test split; {@code fileBytes} is its saved size. */
     public static Yardsticks measure(SlimModel model, ImageData data, long fileBytes, boolean latency) {
         ModelStats stats = ModelStats.of(model);
-        Evaluation e = Evaluator.evaluate(model, data.test(), 256);
-        double macro = 0;
-        double worst = Double.POSITIVE_INFINITY;
+        // A base for another task (other classes) has no accuracy on this data; its other figures stand.
+        boolean sameTask = model.spec().classes() == data.numClasses();
+        Evaluation e = sameTask ? Evaluator.evaluate(model, data.test(), 256) : null;
+        double macro = sameTask ? 0 : Double.NaN;
+        double worst = sameTask ? Double.POSITIVE_INFINITY : Double.NaN;
         int worstClass = -1;
-        for (int c = 0; c < e.numClasses(); c++) {
+        for (int c = 0; sameTask && c < e.numClasses(); c++) {
             double r = e.recall(c);
             macro += r;
             if (r < worst) {
@@ -66,7 +68,7 @@ public record Yardsticks(
                 worstClass = c;
             }
         }
-        macro /= e.numClasses();
+        macro = sameTask ? macro / e.numClasses() : macro;
         Latency.Stats b1 = null;
         Latency.Stats b32 = null;
         Latency.Stats b32one = null;
@@ -79,7 +81,8 @@ public record Yardsticks(
             throughput = 128 / (b128.medianMs() / 1000);
             b32one = oneThread(model);
         }
-        return new Yardsticks(stats.params(), stats.nonzeroParams(), stats.macs(), e.accuracy(), macro, worst,
+        return new Yardsticks(stats.params(), stats.nonzeroParams(), stats.macs(), sameTask ? e.accuracy() : Double.NaN,
+                macro, worst,
                 worstClass, b1, b32, b32one, throughput, fileBytes, memoryEstimate(model.spec(), stats), threads);
     }
 

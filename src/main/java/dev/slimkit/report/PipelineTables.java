@@ -32,7 +32,7 @@ public final class PipelineTables {
             seconds.append(r.status() == PipelineResult.Status.RUNNING ? "…" : String.format(Locale.ROOT, "%.1f", r.seconds()));
             params.append(y == null ? "" : AxisFormat.count(y.params()));
             macs.append(y == null ? "" : y.macs() < 0 ? "unknown" : AxisFormat.count(y.macs()));
-            accuracy.append(y == null ? "" : String.format(Locale.ROOT, "%.4f", y.accuracy()));
+            accuracy.append(y == null ? "" : f4(y.accuracy()));
         }
         return Table.create(title, stage, model, status, seconds, params, macs, accuracy);
     }
@@ -53,7 +53,8 @@ public final class PipelineTables {
             String[] v = {r.index() + " " + r.kind() + (r.status() == PipelineResult.Status.REUSED ? " (reused)" : ""),
                 r.model(), AxisFormat.count(y.params()), AxisFormat.count(y.nonzeroParams()),
                 y.macs() < 0 ? "unknown" : AxisFormat.count(y.macs()), f4(y.accuracy()), f4(y.macroRecall()),
-                f4(y.worstRecall()) + " (class " + y.worstClass() + ")", ms(y.batch1()), ms(y.batch32()),
+                y.worstClass() < 0 ? "–" : f4(y.worstRecall()) + " (class " + y.worstClass() + ")", ms(y.batch1()),
+                ms(y.batch32()),
                 kb(y.fileBytes()), kb(y.memoryBytes()), y.batch32OneThread() == null ? "–"
                         : String.format(Locale.ROOT, "%.2f", y.batch32OneThread().medianMs()),
                 Double.isNaN(y.imagesPerSecond128()) ? "–" : String.format(Locale.ROOT, "%,.0f", y.imagesPerSecond128())};
@@ -73,7 +74,7 @@ public final class PipelineTables {
     }
 
     private static String f4(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String ms(Latency.Stats s) {

@@ -118,6 +118,18 @@ class PipelineTest {
     }
 
     @Test
+    void aBaseForAnotherClassCountTransfersAndHasNoAccuracyOfItsOwn() {
+        SlimModel base = SlimModel.create("base3", dev.slimkit.model.Architectures.spec("mlp", 3, 0.25, 1, 28, 28), 1);
+        toClose.add(base);
+        Pipeline p = new Pipeline(base).data(DATA).measureLatency(false).transfer(t -> t.epochs(1).batch(32));
+        PipelineResult r = run(p);
+        assertTrue(Double.isNaN(r.base().yardsticks().accuracy()), "a 3-class base has no accuracy on 4 classes");
+        assertEquals(base.spec().macs(), r.base().yardsticks().macs(), "its size figures still stand");
+        assertEquals(4, r.finalModel().spec().classes(), "the transfer gave it a 4-class head");
+        assertTrue(r.stages().get(0).yardsticks().accuracy() > 0);
+    }
+
+    @Test
     void badSetUpsAreRefusedBeforeAnythingRuns() throws Exception {
         SlimModel base = trainedBase();
         assertEquals("the pipeline has no stages; write one stage a line, e.g. prune --sparsity 0.8 --epochs 1",
