@@ -390,18 +390,10 @@ public final class Pipeline {
         }
     }
 
-    /** Saves to {@code file} (or a temporary file) and returns the size. */
+    /** Saves to {@code file} and returns its size; without a file, the size it would have. */
     private static long savedSize(SlimModel model, Path file) {
         try {
-            if (file != null) {
-                return ModelIO.save(model, file);
-            }
-            Path tmp = Files.createTempFile("slimkit-size", ".slim");
-            try {
-                return ModelIO.save(model, tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return file != null ? ModelIO.save(model, file) : ModelIO.encodedSize(model);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

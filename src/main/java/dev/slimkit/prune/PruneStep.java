@@ -186,7 +186,7 @@ public final class PruneStep extends Step<PruneStep> {
         r.metric("achieved sparsity (pruned layers)", achieved(weights));
         r.metric("achieved sparsity (all params)", after.stats().sparsity());
         long sparseBytes = savedSize(model);
-        double denseBytes = r.build().metrics().get("dense file bytes");
+        double denseBytes = r.metric("dense file bytes");
         r.metric("saved file bytes", (double) sparseBytes);
         if (measuresLatency()) {
             r.note(run.format("latency after/before %.2f× at batch 1, %.2f× at batch 32: unstructured sparsity is"

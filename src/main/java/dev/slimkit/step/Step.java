@@ -275,7 +275,7 @@ public abstract class Step<S extends Step<S>> {
             report(run, before, after);
         } catch (Interrupted e) {
             result.interrupted(true);
-            result.note(e.getMessage() + (result.build().batches() > 0 ? " after " + result.build().batches()
+            result.note(e.getMessage() + (result.batches() > 0 ? " after " + result.batches()
                     + " batches of training" : ""));
             SlimModel out = outputs.get(resultName());
             if (out != null) {

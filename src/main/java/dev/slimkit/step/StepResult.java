@@ -150,6 +150,16 @@ public record StepResult(
             return interrupted;
         }
 
+        /** Optimizer steps of the epochs recorded so far. */
+        public long batches() {
+            return epochs.stream().mapToLong(History.Epoch::batches).sum();
+        }
+
+        /** A figure recorded so far, or NaN. */
+        public double metric(String key) {
+            return metrics.getOrDefault(key, Double.NaN);
+        }
+
         /** The recipe so far (read-only view). */
         public Map<String, String> recipe() {
             return Collections.unmodifiableMap(recipe);

@@ -41,12 +41,7 @@ final class StepRunner {
     <S extends Step<S>> StepResult run(String magic, S step) {
         errors.run(magic, step::validate);
         List<LiveTraining> live = new ArrayList<>();
-        step.listeners(model -> {
-            LiveTraining l = new LiveTraining(sink, model.history(), model.name() + " " + step.name(), 1500);
-            l.start();
-            live.add(l);
-            return l;
-        });
+        step.listeners(model -> liveChart(live, model, step.name()));
         RunTracker.Run tracked = runs.begin(step.name());
         step.listener(tracked);
         StepResult result = null;
@@ -81,12 +76,7 @@ final class StepRunner {
             sink.update(table, PipelineTables.stages(rows, "pipeline stages"));
         });
         List<LiveTraining> live = new ArrayList<>();
-        pipeline.listeners(model -> {
-            LiveTraining l = new LiveTraining(sink, model.history(), model.name() + " training", 1500);
-            l.start();
-            live.add(l);
-            return l;
-        });
+        pipeline.listeners(model -> liveChart(live, model, "training"));
         RunTracker.Run tracked = runs.begin("pipeline");
         pipeline.listeners(model -> tracked);
         PipelineResult result = null;
@@ -105,6 +95,14 @@ final class StepRunner {
                     + rows.get(rows.size() - 1).model() + "] keeps what it trained"));
         }
         return result;
+    }
+
+    /** A live chart and progress bar for {@code model}, shown now and kept in {@code live} to finish later. */
+    private LiveTraining liveChart(List<LiveTraining> live, dev.slimkit.model.SlimModel model, String what) {
+        LiveTraining l = new LiveTraining(sink, model.history(), model.name() + " " + what, 1500);
+        l.start();
+        live.add(l);
+        return l;
     }
 
     /** Runs a long task that is not a step (e.g. a sensitivity scan), tracked for the interrupt button. */
