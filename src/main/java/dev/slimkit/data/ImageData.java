@@ -17,6 +17,7 @@ public final class ImageData {
     private final ImageSplit validation;
     private final ImageSplit test;
     private final List<String> classNames;
+    private final Augment augment;
 
     /**
      * Creates a bundle; {@code validation} may be null. All splits must agree on image shape and
@@ -28,6 +29,12 @@ public final class ImageData {
             ImageSplit validation,
             ImageSplit test,
             List<String> classNames) {
+        this(name, train, validation, test, classNames, null);
+    }
+
+    private ImageData(String name, ImageSplit train, ImageSplit validation, ImageSplit test, List<String> classNames,
+            Augment augment) {
+        this.augment = augment;
         this.name = name;
         this.train = train;
         this.validation = validation;
@@ -39,6 +46,19 @@ public final class ImageData {
                             + train.numClasses() + "] and test classes [" + test.numClasses()
                             + "] must agree");
         }
+    }
+
+    /**
+     * The same data with {@code value}'s random flips and crops applied to each training batch (null for
+     * none); validation and test images are never changed.
+     */
+    public ImageData augment(Augment value) {
+        return new ImageData(name, train, validation, test, classNames, value);
+    }
+
+    /** The augmentation of training batches, if any. */
+    public Optional<Augment> augment() {
+        return Optional.ofNullable(augment);
     }
 
     /** Where the data came from, e.g. "fashion-mnist". */
@@ -74,7 +94,7 @@ public final class ImageData {
 
     /** Keeps the first {@code count} training images. */
     public ImageData limit(int count) {
-        return new ImageData(name, train.limit(count), validation, test, classNames);
+        return new ImageData(name, train.limit(count), validation, test, classNames, augment);
     }
 
     /** Keeps the first {@code count} test images. */
@@ -83,7 +103,7 @@ public final class ImageData {
             throw new IllegalArgumentException(
                     "test limit must be >= 1, got [" + count + "]; pass the number of test images");
         }
-        return new ImageData(name, train, validation, test.limit(count), classNames);
+        return new ImageData(name, train, validation, test.limit(count), classNames, augment);
     }
 
     /**
@@ -118,7 +138,8 @@ public final class ImageData {
                 train.filterClasses(classes),
                 validation == null ? null : validation.filterClasses(classes),
                 test.filterClasses(classes),
-                names);
+                names,
+                augment);
     }
 
     /**
@@ -176,14 +197,14 @@ public final class ImageData {
         java.util.Arrays.sort(valIdx);
         java.util.Arrays.sort(trainIdx);
         return new ImageData(
-                name, train.select(trainIdx), train.select(valIdx), test, classNames);
+                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment);
     }
 
     /** One line: name, sizes, classes and shape. */
     @Override
     public String toString() {
         return String.format(
-                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes",
+                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes%s",
                 name,
                 train.size(),
                 validation == null ? 0 : validation.size(),
@@ -191,7 +212,8 @@ public final class ImageData {
                 train.channels(),
                 train.height(),
                 train.width(),
-                numClasses());
+                numClasses(),
+                augment == null ? "" : ", training batches augmented: " + augment);
     }
 
     /**
