@@ -187,6 +187,19 @@ public final class SlimkitMagics {
         }
     }
 
+    @LineMagic("export")
+    public void export(List<String> args) {
+        MagicArgs.Parsed a = parse(EXPORT, args);
+        if (a != null) {
+            SlimModel model = model(a, "NAME");
+            ImageData data = data(a, false);
+            Path path = Path.of(a.positional("FILE"));
+            var result = runner.task("%export", "export", () -> data == null ? Slim.export(model, path)
+                    : Slim.export(model, path, data));
+            sink.display(ResultViews.line(Html.escape(model.name() + ": " + result)));
+        }
+    }
+
     @LineMagic("load")
     public void load(List<String> args) {
         MagicArgs.Parsed a = parse(LOAD, args);
