@@ -11,7 +11,7 @@ root=$(cd "$here/.." && pwd)
 cd "$root"
 export JUPYTER_DATA_DIR
 JUPYTER_DATA_DIR=$(mktemp -d)
-trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models" "$root/notebooks/runs"' EXIT
+trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models" "$root/notebooks/runs" "$root/notebooks/photos"' EXIT
 "$here/kernel.sh" >/dev/null
 status=0
 SLIMKIT_QUICK=1 /usr/bin/python3 kernel-ext/src/test/python/nbrun.py --timeout 900 notebooks/*.ipynb 2>/dev/null || status=1
