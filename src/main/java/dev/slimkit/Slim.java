@@ -131,6 +131,15 @@ public final class Slim {
         return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency);
     }
 
+    /**
+     * As {@link #compare(ImageData, boolean, SlimModel...)}, timing each model in the {@code runtimes} given
+     * ({@code djl}, {@code onnx}: ONNX Runtime on the model's checked ONNX export).
+     */
+    public static dev.slimkit.measure.Comparison compare(ImageData data, boolean latency, java.util.List<String> runtimes,
+            SlimModel... models) {
+        return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency, runtimes);
+    }
+
     /** How many highest-loss images {@code %eval} shows unless told otherwise. */
     public static final int WORST_IMAGES = 8;
 

@@ -19,10 +19,67 @@ import java.util.Set;
  * @param latencyMeasured whether latency was measured
  * @param threads the engine's intra-op threads when it was measured
  */
-public record Comparison(List<ComparisonRow> rows, String data, boolean latencyMeasured, int threads) {
+public record Comparison(List<ComparisonRow> rows, String data, boolean latencyMeasured, int threads,
+        List<RuntimeRow> runtimes) {
+
+    /** The runtimes {@link #of(List, ImageData, boolean, List)} can time a model in. */
+    public static final List<String> RUNTIMES = List.of("djl", "onnx");
 
     public Comparison {
         rows = List.copyOf(rows);
+        runtimes = List.copyOf(runtimes);
+    }
+
+    /** A comparison timed in DJL only. */
+    public Comparison(List<ComparisonRow> rows, String data, boolean latencyMeasured, int threads) {
+        this(rows, data, latencyMeasured, threads, List.of());
+    }
+
+    /**
+     * Parses a runtime list such as {@code djl,onnx}.
+     *
+     * @throws IllegalArgumentException naming an unknown or repeated runtime
+     */
+    public static List<String> parseRuntimes(String text) {
+        List<String> out = new ArrayList<>();
+        for (String part : (text == null ? "" : text).split(",", -1)) {
+            String r = part.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!RUNTIMES.contains(r) || out.contains(r)) {
+                throw new IllegalArgumentException((out.contains(r) ? "runtime [" + part.strip() + "] is listed twice"
+                        : "unknown runtime [" + part.strip() + "]") + "; choose djl, onnx or both as djl,onnx");
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * Like {@link #of(List, ImageData, boolean)}; with {@code onnx} among {@code runtimes}, each model is also
+     * exported to ONNX in memory, checked against slimkit on 8 seeded images and timed in ONNX Runtime
+     * (interleaved, DJL's thread count), and {@link #runtimes()} lists each model's latency per runtime.
+     *
+     * @throws IllegalArgumentException for an unknown runtime, or onnx without latency
+     */
+    public static Comparison of(List<SlimModel> models, ImageData data, boolean latency, List<String> runtimes) {
+        if (!runtimes.contains("onnx")) {
+            return of(models, data, latency);
+        }
+        if (!latency) {
+            throw new IllegalArgumentException("runtime(onnx) times the models; it needs latency, so drop"
+                    + " noLatency(true)");
+        }
+        Comparison c = of(models, data, true);
+        List<RuntimeRow> onnx = OnnxLatency.measure(models);
+        List<RuntimeRow> out = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            ComparisonRow r = c.rows().get(i);
+            if (runtimes.contains("djl")) {
+                out.add(new RuntimeRow(r.model(), "DJL (PyTorch)", r.latencyMsBatch1(), r.iqrMsBatch1(),
+                        r.latencyMsBatch32(), r.iqrMsBatch32(), ""));
+            }
+            out.add(onnx.get(i));
+        }
+        return new Comparison(c.rows(), c.data(), true, c.threads(), out);
     }
 
     /**

@@ -109,6 +109,16 @@ public final class OnnxExport {
         return new Result(file, onnx.length, n, on, c.maxAbsDiff, c.agreement);
     }
 
+    /** The largest |slimkit − ONNX Runtime| on {@code n} seeded standard-normal images. */
+    public static double checkOnRandomImages(SlimModel model, byte[] onnx, int n) {
+        float[] pixels = new float[n * model.spec().channels() * model.spec().height() * model.spec().width()];
+        Random random = new Random(0);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextGaussian();
+        }
+        return check(model, onnx, pixels, n).maxAbsDiff;
+    }
+
     /** The largest difference and the class agreement of slimkit and ONNX Runtime on a batch. */
     record Check(double maxAbsDiff, double agreement) {}
 

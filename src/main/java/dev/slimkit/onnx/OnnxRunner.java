@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -111,6 +112,60 @@ public final class OnnxRunner implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalArgumentException("ONNX Runtime failed to run the model: " + oneLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Measures several sessions at {@code batchSize} interleaved (as {@code Latency.measureInterleaved} does
+     * for DJL): {@code warmup} untimed runs each, then {@code runs} rounds in which each session runs once,
+     * the first session rotating from round to round. Each gets its own seeded random input of {@code
+     * imageShape}.
+     *
+     * @return one {@link Latency} per session, in the order given
+     */
+    public static List<Latency> measureInterleaved(List<OnnxRunner> runners, int batchSize, int[] imageShape,
+            int warmup, int runs) {
+        int n = runners.size();
+        long[] shape = {batchSize, imageShape[0], imageShape[1], imageShape[2]};
+        List<OnnxTensor> inputs = new java.util.ArrayList<>();
+        double[][] ms = new double[n][runs];
+        try {
+            java.util.Random random = new java.util.Random(0);
+            for (OnnxRunner r : runners) {
+                float[] pixels = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3])];
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = (float) random.nextGaussian();
+                }
+                inputs.add(OnnxTensor.createTensor(r.env, FloatBuffer.wrap(pixels), shape));
+            }
+            for (int m = 0; m < n; m++) {
+                for (int i = 0; i < warmup; i++) {
+                    runners.get(m).session.run(Map.of(runners.get(m).inputName, inputs.get(m))).close();
+                }
+            }
+            for (int round = 0; round < runs; round++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new IllegalStateException("latency measurement interrupted");
+                }
+                for (int k = 0; k < n; k++) {
+                    int m = (round + k) % n;
+                    OnnxRunner r = runners.get(m);
+                    long t0 = System.nanoTime();
+                    r.session.run(Map.of(r.inputName, inputs.get(m))).close();
+                    ms[m][round] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime failed to run a model: " + oneLine(e.getMessage()), e);
+        } finally {
+            inputs.forEach(OnnxTensor::close);
+        }
+        List<Latency> out = new java.util.ArrayList<>();
+        for (int m = 0; m < n; m++) {
+            Arrays.sort(ms[m]);
+            out.add(new Latency(batchSize, quantile(ms[m], 0.5), quantile(ms[m], 0.25), quantile(ms[m], 0.75), runs,
+                    runners.get(m).threads));
+        }
+        return out;
     }
 
     private static double quantile(double[] sorted, double q) {

@@ -105,6 +105,32 @@ public final class Tables {
                 : Table.create(title, model, params, nonzero, macs, accuracy);
     }
 
+    /**
+     * Each model's latency per runtime, "median (IQR)" in ms at batch 1 and 32, with the speed-up of each
+     * row over the same model's first runtime at batch 32 and a note (the export check, or why not timed).
+     */
+    public static Table runtimes(List<dev.slimkit.measure.RuntimeRow> rows, String title) {
+        StringColumn model = StringColumn.create("model");
+        StringColumn runtime = StringColumn.create("runtime");
+        StringColumn ms1 = StringColumn.create("ms batch 1 (IQR)");
+        StringColumn ms32 = StringColumn.create("ms batch 32 (IQR)");
+        StringColumn vs = StringColumn.create("speed-up at batch 32");
+        StringColumn note = StringColumn.create("note");
+        java.util.Map<String, Double> first = new java.util.HashMap<>();
+        for (dev.slimkit.measure.RuntimeRow r : rows) {
+            model.append(r.model());
+            runtime.append(r.runtime());
+            ms1.append(latencyCell(r.msBatch1(), r.iqrBatch1()));
+            ms32.append(latencyCell(r.msBatch32(), r.iqrBatch32()));
+            Double base = first.putIfAbsent(r.model(), r.msBatch32());
+            double ratio = base == null ? Double.NaN : base / r.msBatch32();
+            vs.append(base == null ? "reference" : Double.isNaN(ratio) ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.2f×", ratio));
+            note.append(r.note());
+        }
+        return Table.create(title, model, runtime, ms1, ms32, vs, note);
+    }
+
     /** "0.79 (0.05)": median and IQR in ms; "–" when not measured. */
     static String latencyCell(double median, double iqr) {
         if (Double.isNaN(median)) {

@@ -137,6 +137,8 @@ final class MagicSchemas {
     static final MagicArgs COMPARE = MagicArgs.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
             .positionals("NAME", "session models to compare")
             .option("data", "D", "session data for accuracy (omit to skip accuracy)")
+            .option("runtime", "djl,onnx", "runtimes to time each model in: djl (default), onnx (ONNX Runtime on the"
+                    + " model's checked ONNX export), or both, shown side by side")
             .flag("no-latency", "skip the latency measurement");
     static final MagicArgs SAVE = MagicArgs.of("save", "Save model NAME to PATH as one self-describing file.")
             .positional("NAME", "session model")

@@ -170,8 +170,10 @@ public final class SlimkitMagics {
         if (a != null) {
             List<SlimModel> models = a.positionals("NAME").stream().map(n -> lookup("%compare", n)).toList();
             ImageData data = data(a, false);
+            List<String> runtimes = errors.call("%compare", () -> dev.slimkit.measure.Comparison.parseRuntimes(
+                    a.string("runtime", "djl")));
             ResultViews.comparison(sink, runner.task("%compare", "comparison", () -> Slim.compare(data,
-                    !a.flag("no-latency"), models.toArray(SlimModel[]::new))));
+                    !a.flag("no-latency"), runtimes, models.toArray(SlimModel[]::new))));
         }
     }
 

@@ -118,6 +118,24 @@ class BringYourOwnMagicsTest {
         assertFalse(Files.exists(dir.resolve("x.onnx")));
     }
 
+    @Test
+    void compareAddsOnnxRuntimeBesideDjl() {
+        magics.model(args("a --arch mlp --width 0.25"));
+        magics.model(args("b --arch lenet5"));
+        sink.clear();
+        magics.compare(args("a b --runtime djl,onnx"));
+        tech.tablesaw.api.Table rt = sink.of(tech.tablesaw.api.Table.class).stream()
+                .filter(t -> t.name().startsWith("latency per runtime")).findFirst().orElseThrow();
+        assertEquals(List.of("a", "a", "b", "b"), rt.stringColumn("model").asList());
+        assertEquals(List.of("DJL (PyTorch)", "ONNX Runtime", "DJL (PyTorch)", "ONNX Runtime"),
+                rt.stringColumn("runtime").asList());
+        assertTrue(rt.stringColumn("ms batch 32 (IQR)").get(1).matches("[0-9.]+ \\([0-9.]+\\)"), rt.print());
+        assertError("%compare: unknown runtime [tf]; choose djl, onnx or both as djl,onnx",
+                () -> magics.compare(args("a b --runtime tf")));
+        assertError("%compare: --runtime onnx times the models; it needs latency, so drop --no-latency",
+                () -> magics.compare(args("a --runtime onnx --no-latency")));
+    }
+
     private static void assertError(String expected, Runnable action) {
         UsageError e = assertThrows(UsageError.class, action::run);
         assertEquals(expected, e.getMessage());
