@@ -144,7 +144,7 @@ class OnnxTest {
     @Test
     void maskedModelExportsWithItsZeros() throws Exception {
         try (SlimModel m = SlimModel.create("cnn-small", 10, 0.5, 2)) {
-            PruneStep p = Slim.prune(m).sparsity(0.8).epochs(0).measureLatency(false);
+            PruneStep p = Slim.prune(m).sparsity(0.8).epochs(0).measureLatency(false).as("sparse");
             p.run();
             try (SlimModel sparse = p.model()) {
                 OnnxExport.Result r = OnnxExport.export(sparse, dir.resolve("sparse.onnx"), DATA.test(), "test");
@@ -209,6 +209,25 @@ class OnnxTest {
                 OnnxExport.Result r = OnnxExport.export(trimmed, dir.resolve("trimmed.onnx"), DATA.test(), "test");
                 assertTrue(r.maxAbsDiff() <= 1e-4, r.toString());
                 assertTrue(r.bytes() < Files.size(fixture("tiny-resnet.onnx")));
+            }
+        }
+    }
+
+    @Test
+    void importedModelPrunesAndTeaches() throws Exception {
+        try (SlimModel m = OnnxImport.load("res", fixture("tiny-resnet.onnx"), 0)) {
+            PruneStep p = Slim.prune(m).sparsity(0.5).epochs(0).measureLatency(false).as("sparse");
+            p.run();
+            try (SlimModel sparse = p.model()) {
+                assertTrue(sparse.mask().isPresent());
+                OnnxExport.Result r = OnnxExport.export(sparse, dir.resolve("res-sparse.onnx"), DATA.test(), "test");
+                assertTrue(r.maxAbsDiff() <= 1e-4, r.toString());
+            }
+            var d = Slim.distill(m).student("mlp").width(0.25).data(DATA).epochs(1).measureLatency(false);
+            d.run();
+            try (SlimModel student = d.model()) {
+                assertEquals(10, student.spec().classes(), "a student learned from the imported teacher");
+                assertTrue(student.history().epochCount() == 1);
             }
         }
     }
