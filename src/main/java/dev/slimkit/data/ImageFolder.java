@@ -251,10 +251,22 @@ public final class ImageFolder {
             }
         }
         boolean resize = height > 0;
-        Decoded[] images = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
-            Decoded d = decode(files.get(i), resize ? h : 0, resize ? w : 0);
-            return d;
-        }).toArray(Decoded[]::new);
+        // Decoded in parallel; a failure is kept with its image and reported below in file order, so that the
+        // message names the first bad file whatever thread met it (and is not wrapped by the stream).
+        Object[] decoded = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
+            try {
+                return (Object) decode(files.get(i), resize ? h : 0, resize ? w : 0);
+            } catch (IllegalArgumentException e) {
+                return e;
+            }
+        }).toArray();
+        Decoded[] images = new Decoded[decoded.length];
+        for (int i = 0; i < decoded.length; i++) {
+            if (decoded[i] instanceof IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            images[i] = (Decoded) decoded[i];
+        }
         for (Decoded d : images) {
             if (d.h != h || d.w != w) {
                 throw new IllegalArgumentException("images differ in size: [" + images[0].file + "] is " + images[0].h

@@ -15,7 +15,7 @@ class RuntimeComparisonTest {
     @Test
     void onnxRuntimeRowsBesideDjl() throws Exception {
         Path ts = Path.of(RuntimeComparisonTest.class.getResource("/torchscript/tiny_classifier.pt").toURI());
-        try (SlimModel a = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel b = SlimModel.create("mlp", 10, 0.5, 0);
+        try (SlimModel a = SlimModel.create("lenet5", 10, 0.25, 0); SlimModel b = SlimModel.create("mlp", 10, 0.1, 0);
                 SlimModel t = SlimModel.fromTorchScript("ts", ts, new int[] {1, 28, 28}, 0, 0)) {
             Comparison c = Comparison.of(List.of(a, b, t), null, true, List.of("djl", "onnx"));
             List<RuntimeRow> rows = c.runtimes();
