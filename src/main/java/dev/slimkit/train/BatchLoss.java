@@ -28,6 +28,16 @@ public interface BatchLoss {
     default void beforeBatch(NDArray images, NDArray labels, double progress) {}
 
     /**
+     * As {@link #beforeBatch(NDArray, NDArray, double)}, also told which images of the training
+     * split the batch holds ({@code order[from..to)}), for losses that look up per-image values
+     * computed once (a teacher's cached logits, which images are labelled). The fit loop calls
+     * this one; by default it calls the shorter form.
+     */
+    default void beforeBatch(NDArray images, NDArray labels, int[] order, int from, int to, double progress) {
+        beforeBatch(images, labels, progress);
+    }
+
+    /**
      * Named parts of the last batch's loss (e.g. soft and hard terms), recorded in the history
      * next to the total; empty by default.
      */

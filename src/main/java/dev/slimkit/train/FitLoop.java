@@ -93,7 +93,7 @@ public final class FitLoop {
                     try (NDManager batch = model.manager().newSubManager()) {
                         NDArray images = train.batchImages(batch, order, from, to);
                         NDArray labels = train.batchLabels(batch, order, from, to);
-                        loss.beforeBatch(images, labels, progress);
+                        loss.beforeBatch(images, labels, order, from, to, progress);
                         NDArray logits;
                         try (GradientCollector tape = trainer.newGradientCollector()) {
                             logits = trainer.forward(new NDList(images)).singletonOrThrow();
