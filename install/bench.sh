@@ -6,6 +6,9 @@
 #                                     at batch 1 and 32 (cnn-small and resnet20).
 #   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k
 #                                     images): backbone run every batch vs cached features.
+#   install/bench.sh distill [epochs] [images]  epoch seconds of the same student (cnn-small x0.25):
+#                                     plain training vs distillation with cached teacher logits vs
+#                                     the teacher run every batch, and their ratios (same run).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -43,5 +46,10 @@ case "$what" in
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TransferBench "${2:-3}"
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim or transfer" >&2; exit 2 ;;
+  distill)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
+      dev.slimkit.bench.DistillBench "${2:-1}" ${3:-}
+    ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer or distill" >&2; exit 2 ;;
 esac

@@ -180,8 +180,12 @@ public final class DistillationLoss implements BatchLoss {
             total = mix(soft, hard, currentAlpha);
         }
         teacherLogits = null;
-        mask = null;
-        return total;
+        return total; // the mask stays for labelledMask(); the next beforeBatch replaces it
+    }
+
+    @Override
+    public NDArray labelledMask() {
+        return mask;
     }
 
     @Override

@@ -45,6 +45,15 @@ public interface BatchLoss {
         return java.util.Map.of();
     }
 
+    /**
+     * Which images of the last batch carry a real label, as a 0/1 float mask of shape (N), for
+     * the training accuracy the fit loop reports (images of a transfer set have none); null, the
+     * default, means all of them. Read after {@link #compute}, before the batch's arrays close.
+     */
+    default NDArray labelledMask() {
+        return null;
+    }
+
     /** Softmax cross-entropy with integer labels, averaged over the batch. */
     static BatchLoss crossEntropy() {
         Loss loss = Loss.softmaxCrossEntropyLoss();

@@ -119,6 +119,9 @@ class TransferSetTest {
                     + " as the student's 1 epoch(s) on labelled + unlabelled"), r.notes().toString());
             assertTrue(Double.isFinite(s.student().history().epochs().get(0).validationAccuracy()),
                     "validation still reads the labelled set's validation split");
+            double trainAccuracy = s.student().history().epochs().get(0).trainAccuracy();
+            assertEquals(Math.round(trainAccuracy * 24), trainAccuracy * 24, 1e-9,
+                    "training accuracy counts the 24 labelled images only, not the unlabelled ones: " + trainAccuracy);
             s.student().close();
             s.controlModel().close();
         }
