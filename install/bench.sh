@@ -6,9 +6,10 @@
 #                                     at batch 1 and 32 (cnn-small and resnet20).
 #   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k
 #                                     images): backbone run every batch vs cached features.
-#   install/bench.sh distill [epochs] [images]  epoch seconds of the same student (cnn-small x0.25):
-#                                     plain training vs distillation with cached teacher logits vs
-#                                     the teacher run every batch, and their ratios (same run).
+#   install/bench.sh distill [rounds] [images] [live]  epoch seconds of the same student (cnn-small
+#                                     x0.25), plain vs distilled with cached teacher logits, interleaved
+#                                     rounds, median ratio; "live" adds one KD epoch running the teacher
+#                                     on every batch (20k images by default).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -49,7 +50,7 @@ case "$what" in
   distill)
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
-      dev.slimkit.bench.DistillBench "${2:-1}" ${3:-}
+      dev.slimkit.bench.DistillBench "${2:-3}" "${3:-20000}" ${4:-}
     ;;
   *) echo "unknown benchmark [$what]; choose train, trim, transfer or distill" >&2; exit 2 ;;
 esac

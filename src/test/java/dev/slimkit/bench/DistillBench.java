@@ -2,58 +2,71 @@ package dev.slimkit.bench;
 
 import dev.slimkit.Slim;
 import dev.slimkit.data.ImageData;
-import dev.slimkit.distill.DistillStep;
 import dev.slimkit.model.History;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.step.StepResult;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Distillation cost benchmark (run by {@code install/bench.sh distill [epochs] [images]}): on the
- * first {@code images} Fashion-MNIST training images (default all 60,000), the same student
- * ({@code cnn-small} at width 0.25, seed 0) trained in the same process three ways — plain
- * cross-entropy, distillation from a {@code cnn-small} teacher with cached teacher logits, and
- * distillation running the teacher on every batch — and prints the mean epoch seconds of each,
- * the ratios KD / plain, and the one-off cache time. The teacher's weights are random: the timing
- * does not depend on them.
+ * Distillation cost benchmark (run by {@code install/bench.sh distill [rounds] [images] [live]}):
+ * on the first {@code images} Fashion-MNIST training images (default 20,000), the same student
+ * ({@code cnn-small} at width 0.25) trained by plain cross-entropy and by distillation from a
+ * {@code cnn-small} teacher with cached teacher logits, one epoch each, <b>interleaved</b> for
+ * {@code rounds} rounds (default 3: plain, KD, plain, KD, ...) so that a machine whose load
+ * changes during the run biases neither. Prints each round's epoch seconds and ratio, the median
+ * ratio KD / plain, and the one-off cache time. With {@code live} it also times one KD epoch that
+ * runs the teacher on every batch. The teacher's weights are random: timing does not depend on them.
  */
 public final class DistillBench {
 
     private DistillBench() {}
 
-    private static double meanEpochSeconds(SlimModel m) {
-        return m.history().epochs().stream().mapToDouble(History.Epoch::seconds).average().orElse(Double.NaN);
+    private static double lastEpochSeconds(SlimModel m) {
+        List<History.Epoch> e = m.history().epochs();
+        return e.get(e.size() - 1).seconds();
     }
 
     public static void main(String[] args) {
-        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        ImageData data = Slim.data("fashion-mnist");
-        if (args.length > 1) {
-            data = data.limit(Integer.parseInt(args[1]));
-        }
-        System.out.printf(Locale.ROOT, "data: %s, epochs=%d, student cnn-small width 0.25, teacher cnn-small%n", data,
-                epochs);
-        try (SlimModel teacher = Slim.model("cnn-small", 10)) {
-            SlimModel plain = Slim.model("cnn-small", data, 0.25, 0);
-            Slim.train(plain, data).epochs(epochs).measureLatency(false).run();
-            DistillStep cached = Slim.distill(teacher).student("cnn-small").width(0.25).data(data).epochs(epochs)
-                    .measureLatency(false).as("kd-cached");
-            StepResult rc = cached.run();
-            DistillStep live = Slim.distill(teacher).student("cnn-small").width(0.25).data(data).epochs(epochs)
-                    .measureLatency(false).cacheTeacher(false).as("kd-live");
-            live.run();
-            double p = meanEpochSeconds(plain);
-            double c = meanEpochSeconds(cached.student());
-            double l = meanEpochSeconds(live.student());
-            double cache = rc.metrics().get("teacher cache seconds");
-            System.out.printf(Locale.ROOT, "plain_epoch_seconds=%.2f kd_cached_epoch_seconds=%.2f"
-                            + " kd_every_batch_epoch_seconds=%.2f teacher_cache_seconds=%.2f teacher_cache_mib=%.2f%n",
-                    p, c, l, cache, rc.metrics().get("teacher cache MiB"));
-            System.out.printf(Locale.ROOT, "ratio kd_cached/plain=%.3f (with the cache pass spread over %d epoch(s): %.3f)"
-                    + " kd_every_batch/plain=%.3f%n", c / p, epochs, (c + cache / epochs) / p, l / p);
-            plain.close();
-            cached.student().close();
-            live.student().close();
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        ImageData data = Slim.data("fashion-mnist").limit(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
+        boolean live = args.length > 2 && args[2].equals("live");
+        System.out.printf(Locale.ROOT, "data: %s; %d interleaved rounds; student cnn-small width 0.25, teacher"
+                + " cnn-small%n", data, rounds);
+        try (SlimModel teacher = Slim.model("cnn-small", 10);
+                SlimModel plain = Slim.model("cnn-small", data, 0.25, 0);
+                SlimModel kd = Slim.model("cnn-small", data, 0.25, 0)) {
+            double[] ratios = new double[rounds];
+            double cacheSeconds = 0;
+            double cacheMib = 0;
+            for (int r = 0; r < rounds; r++) {
+                Slim.train(plain, data).epochs(1).measureLatency(false).run();
+                StepResult k = Slim.distill(teacher).student(kd).data(data).epochs(1).measureLatency(false).run();
+                double p = lastEpochSeconds(plain);
+                double c = lastEpochSeconds(kd);
+                ratios[r] = c / p;
+                cacheSeconds = k.metrics().get("teacher cache seconds");
+                cacheMib = k.metrics().get("teacher cache MiB");
+                System.out.printf(Locale.ROOT, "round %d: plain_epoch_seconds=%.2f kd_cached_epoch_seconds=%.2f"
+                        + " ratio=%.3f teacher_cache_seconds=%.2f%n", r + 1, p, c, ratios[r], cacheSeconds);
+            }
+            double[] sorted = ratios.clone();
+            Arrays.sort(sorted);
+            double median = rounds % 2 == 1 ? sorted[rounds / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
+            System.out.printf(Locale.ROOT, "median ratio kd_cached/plain=%.3f over %d rounds (min %.3f, max %.3f);"
+                    + " teacher cache %.2f MiB, computed in %.2f s once per data set (each KD run here)%n", median, rounds,
+                    sorted[0], sorted[rounds - 1], cacheMib, cacheSeconds);
+            if (live) {
+                try (SlimModel again = Slim.model("cnn-small", data, 0.25, 0)) {
+                    Slim.train(plain, data).epochs(1).measureLatency(false).run();
+                    Slim.distill(teacher).student(again).data(data).epochs(1).measureLatency(false).cacheTeacher(false)
+                            .run();
+                    System.out.printf(Locale.ROOT, "teacher every batch: plain_epoch_seconds=%.2f kd_live_epoch_seconds=%.2f"
+                            + " ratio=%.3f%n", lastEpochSeconds(plain), lastEpochSeconds(again),
+                            lastEpochSeconds(again) / lastEpochSeconds(plain));
+                }
+            }
         }
     }
 }
