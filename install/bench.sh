@@ -12,6 +12,10 @@
 #   install/bench.sh folder [DIR]     writes Fashion-MNIST as 70,000 PNGs (DIR/train, DIR/test; a temporary
 #                                     folder by default) and loads them as an image folder: images per
 #                                     second beside the IDX reader on the same images, max pixel difference.
+#   install/bench.sh distill [rounds] [images] [live]  epoch seconds of the same student (cnn-small
+#                                     x0.25), plain vs distilled with cached teacher logits, interleaved
+#                                     rounds, median ratio; "live" adds one KD epoch running the teacher
+#                                     on every batch (20k images by default).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -50,6 +54,11 @@ case "$what" in
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TransferBench "${2:-3}"
     ;;
+  distill)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
+      dev.slimkit.bench.DistillBench "${2:-3}" "${3:-20000}" ${4:-}
+    ;;
   latency)
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.LatencyBench "${2:-3}"
@@ -58,5 +67,5 @@ case "$what" in
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.FolderBench ${2:+"$2"}
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim, latency, transfer or folder" >&2; exit 2 ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer, latency, folder or distill" >&2; exit 2 ;;
 esac

@@ -124,6 +124,15 @@ public final class Slim {
     }
 
     /**
+     * Accuracy on the split a choice reads ({@link ImageData#choiceSplit()}: the validation split,
+     * or a carved tenth of the training images when the data has none): what sweeps and other
+     * choices compare, so that the test split is only reported.
+     */
+    public static Evaluation evaluateForChoice(SlimModel model, ImageData data) {
+        return Evaluator.evaluate(model, data.choiceSplit().split(), dev.slimkit.step.Probe.EVALUATION_BATCH);
+    }
+
+    /**
      * Models side by side (params, non-zero, MACs, latency at batch 1 and 32, accuracy on {@code
      * data}'s test split when data is not null), with the Pareto frontier.
      */

@@ -7,8 +7,13 @@ import java.util.Random;
 
 /**
  * An image classification data set as the steps use it: a training split, an optional validation
- * split carved out of training, the source's own test split, and class names. Immutable; {@link
- * #limit}, {@link #testLimit}, {@link #classes} and {@link #validationSplit} return new bundles.
+ * split carved out of training, the source's own test split, class names, and optionally a pool of
+ * unlabelled training images ({@link #labels}: the images a distillation can use as its transfer
+ * set). Immutable; {@link #limit}, {@link #testLimit}, {@link #classes}, {@link #labels} and {@link
+ * #validationSplit} return new bundles.
+ *
+ * <p>Choices (a sensitivity scan, a sweep, a temperature) read {@link #choiceSplit()}: the
+ * validation split, never the test split, which is only reported.
  */
 public final class ImageData {
 
@@ -18,6 +23,11 @@ public final class ImageData {
     private final ImageSplit test;
     private final List<String> classNames;
     private final Augment augment;
+    /** Training images whose labels are withheld (kept here only so {@link #classes} can filter them), or null. */
+    private final ImageSplit unlabelled;
+
+    /** The fraction of training images {@link #choiceSplit()} carves when a set has no validation split. */
+    public static final double CARVED_VALIDATION = 0.1;
 
     /**
      * Creates a bundle; {@code validation} may be null. All splits must agree on image shape and
@@ -29,12 +39,13 @@ public final class ImageData {
             ImageSplit validation,
             ImageSplit test,
             List<String> classNames) {
-        this(name, train, validation, test, classNames, null);
+        this(name, train, validation, test, classNames, null, null);
     }
 
     private ImageData(String name, ImageSplit train, ImageSplit validation, ImageSplit test, List<String> classNames,
-            Augment augment) {
+            Augment augment, ImageSplit unlabelled) {
         this.augment = augment;
+        this.unlabelled = unlabelled;
         this.name = name;
         this.train = train;
         this.validation = validation;
@@ -53,7 +64,7 @@ public final class ImageData {
      * none); validation and test images are never changed.
      */
     public ImageData augment(Augment value) {
-        return new ImageData(name, train, validation, test, classNames, value);
+        return new ImageData(name, train, validation, test, classNames, value, unlabelled);
     }
 
     /** The augmentation of training batches, if any. */
@@ -94,7 +105,7 @@ public final class ImageData {
 
     /** Keeps the first {@code count} training images. */
     public ImageData limit(int count) {
-        return new ImageData(name, train.limit(count), validation, test, classNames, augment);
+        return new ImageData(name, train.limit(count), validation, test, classNames, augment, unlabelled);
     }
 
     /** Keeps the first {@code count} test images. */
@@ -103,7 +114,7 @@ public final class ImageData {
             throw new IllegalArgumentException(
                     "test limit must be >= 1, got [" + count + "]; pass the number of test images");
         }
-        return new ImageData(name, train, validation, test.limit(count), classNames, augment);
+        return new ImageData(name, train, validation, test.limit(count), classNames, augment, unlabelled);
     }
 
     /**
@@ -139,7 +150,7 @@ public final class ImageData {
                 validation == null ? null : validation.filterClasses(classes),
                 test.filterClasses(classes),
                 names,
-                augment);
+                augment, unlabelled == null ? null : unlabelled.filterClasses(classes));
     }
 
     /**
@@ -197,16 +208,103 @@ public final class ImageData {
         java.util.Arrays.sort(valIdx);
         java.util.Arrays.sort(trainIdx);
         return new ImageData(
-                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment);
+                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment, unlabelled);
+    }
+
+    /**
+     * Keeps the labels of {@code count} training images, a seeded class-balanced draw (as equal a
+     * number per class as the classes allow), and moves the other training images into the
+     * unlabelled pool ({@link #unlabelled()}). A validation split carved afterwards comes out of
+     * the labelled images. Calling it again shrinks the labelled part further and adds to the pool.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= count < } the training images
+     */
+    public ImageData labels(int count, long seed) {
+        int n = train.size();
+        if (count < 1 || count >= n) {
+            throw new IllegalArgumentException("labels(...) must keep between 1 and " + (n - 1) + " of the " + n
+                    + " training images labelled, got [" + count + "]; pass e.g. " + Math.max(1, n / 10));
+        }
+        int[] order = train.shuffledOrder(new Random(seed));
+        int[] rank = new int[n];
+        int[] seen = new int[numClasses()];
+        for (int i = 0; i < n; i++) {
+            rank[order[i]] = seen[train.label(order[i])]++;
+        }
+        // Round-robin over the classes in shuffled order: each class's k-th image before anyone's (k+1)-th.
+        Integer[] byRank = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            byRank[i] = order[i];
+        }
+        java.util.Arrays.sort(byRank, java.util.Comparator.comparingInt(i -> rank[i])); // stable: keeps shuffle order
+        int[] keep = new int[count];
+        int[] rest = new int[n - count];
+        for (int i = 0; i < n; i++) {
+            if (i < count) {
+                keep[i] = byRank[i];
+            } else {
+                rest[i - count] = byRank[i];
+            }
+        }
+        java.util.Arrays.sort(keep);
+        java.util.Arrays.sort(rest);
+        ImageSplit pool = train.select(rest);
+        return new ImageData(name, train.select(keep), validation, test, classNames, augment,
+                unlabelled == null ? pool : ImageSplit.concat(unlabelled, pool));
+    }
+
+    /**
+     * The pool of training images whose labels were withheld by {@link #labels}, every label set
+     * to 0 ({@link ImageSplit#withoutLabels()}), or empty when all training images are labelled.
+     */
+    public Optional<ImageSplit> unlabelled() {
+        return Optional.ofNullable(unlabelled).map(ImageSplit::withoutLabels);
+    }
+
+    /**
+     * The images a distillation takes from this set as its transfer set: the unlabelled pool when
+     * {@link #labels} made one, else the training images with their labels dropped.
+     */
+    public ImageSplit transferImages() {
+        return unlabelled().orElseGet(train::withoutLabels);
+    }
+
+    /**
+     * The split a choice reads, and the note to show with it.
+     *
+     * @param split the images to choose on
+     * @param name what they are, e.g. {@code validation}
+     * @param note one line for the user when the split was carved from training images, else null
+     */
+    public record ChoiceSplit(ImageSplit split, String name, String note) {}
+
+    /**
+     * The split every choice (sensitivity, sweeps, a best setting) reads: the validation split;
+     * for a set without one, {@link #CARVED_VALIDATION} of the training images (seed 0) with a note
+     * saying so. The test split is never a choice's split.
+     *
+     * @throws IllegalArgumentException when the set has too few training images to carve from
+     */
+    public ChoiceSplit choiceSplit() {
+        if (validation != null) {
+            return new ChoiceSplit(validation, "validation", null);
+        }
+        ImageData carved = validationSplit(CARVED_VALIDATION, 0);
+        ImageSplit v = carved.validation().orElseThrow();
+        return new ChoiceSplit(v, "carved validation", String.format(java.util.Locale.ROOT,
+                "%s has no validation split: this choice read %,d of its training images (%.0f%%, seed 0), which"
+                        + " training may have seen; give the data a validation split (validationSplit(...)) for a clean"
+                        + " choice", name, v.size(), 100 * CARVED_VALIDATION));
     }
 
     /** One line: name, sizes, classes and shape. */
     @Override
     public String toString() {
         return String.format(
-                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes%s",
+                "%s: %d train%s, %d validation, %d test images of %dx%dx%d, %d classes%s",
                 name,
                 train.size(),
+                unlabelled == null ? "" : " (labelled) + " + unlabelled.size() + " unlabelled",
                 validation == null ? 0 : validation.size(),
                 test.size(),
                 train.channels(),

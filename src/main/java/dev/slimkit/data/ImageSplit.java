@@ -119,6 +119,38 @@ public final class ImageSplit {
         return new ImageSplit(px, lb, channels, height, width, numClasses);
     }
 
+    /**
+     * The same images with every label set to 0: what an unlabelled transfer set looks like to a
+     * loss, so nothing can learn from labels it should not have. Shares the pixels (no copy).
+     */
+    public ImageSplit withoutLabels() {
+        return new ImageSplit(pixels, new int[labels.length], channels, height, width, numClasses);
+    }
+
+    /**
+     * The images of {@code first} followed by those of {@code second}, with their labels, as a
+     * split of {@code first}'s class count.
+     *
+     * @throws IllegalArgumentException naming both shapes when the images differ, or when a label
+     *     of {@code second} is outside {@code first}'s classes
+     */
+    public static ImageSplit concat(ImageSplit first, ImageSplit second) {
+        if (first.channels != second.channels || first.height != second.height || first.width != second.width) {
+            throw new IllegalArgumentException("cannot join " + first.shape() + " with " + second.shape()
+                    + "; both sets need the same image shape");
+        }
+        float[] px = Arrays.copyOf(first.pixels, first.pixels.length + second.pixels.length);
+        System.arraycopy(second.pixels, 0, px, first.pixels.length, second.pixels.length);
+        int[] lb = Arrays.copyOf(first.labels, first.labels.length + second.labels.length);
+        System.arraycopy(second.labels, 0, lb, first.labels.length, second.labels.length);
+        return new ImageSplit(px, lb, first.channels, first.height, first.width, first.numClasses);
+    }
+
+    /** The image shape and class count in words, e.g. {@code 1x28x28 images of 10 classes}. */
+    public String shape() {
+        return channels + "x" + height + "x" + width + " images of " + numClasses + " classes";
+    }
+
     /** The first {@code count} images (all of them if there are fewer). */
     public ImageSplit limit(int count) {
         if (count < 1) {

@@ -1,5 +1,7 @@
 package dev.slimkit.distill;
 
+import dev.slimkit.data.ImageData;
+import dev.slimkit.data.ImageSplit;
 import dev.slimkit.measure.ComparisonRow;
 import dev.slimkit.model.Architectures;
 import dev.slimkit.model.ModelStats;
@@ -12,6 +14,7 @@ import dev.slimkit.train.BatchLoss;
 import dev.slimkit.train.Evaluator;
 import dev.slimkit.train.Interrupted;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The distillation step: {@code Slim.distill(teacher).student("cnn-small").width(0.25).data(d)
@@ -20,7 +23,20 @@ import java.util.List;
  * untrained student from scratch (same initial weights, data order and budget) for comparison.
  * The result compares teacher, distilled student and control (params, MACs, latency, accuracy)
  * and reports teacher-student agreement. Defaults: T = 4, α = 0.7, width 1, 1 epoch, latency
- * measured. A fresh student is named {@code TEACHER-student}, its control {@code STUDENT-scratch}.
+ * measured, teacher logits cached. A fresh student is named {@code TEACHER-student}, its control
+ * {@code STUDENT-scratch}.
+ *
+ * <p><b>Transfer set.</b> With {@link #unlabelled(ImageData)} the student also learns from images
+ * without labels (Hinton et al.'s transfer set): every epoch is one shuffled pass over the labelled
+ * training images and the unlabelled ones together, so each batch mixes them in proportion; the
+ * soft term is averaged over all images of a batch, the hard term over its labelled ones. The
+ * control then trains on the labelled images alone for as many optimizer steps as the distilled
+ * student took (more epochs of fewer images: the same compute, the same labels).
+ *
+ * <p><b>Teacher cache.</b> The teacher never changes and batches are not augmented, so its logits
+ * are computed once for every training image (labelled and unlabelled) before the first epoch and
+ * looked up per batch; the result reports the cache's size and time. {@link #cacheTeacher(boolean)
+ * cacheTeacher(false)} runs the teacher on every batch instead (same loss, to float rounding).
  */
 public final class DistillStep extends Step<DistillStep> {
 
@@ -34,6 +50,11 @@ public final class DistillStep extends Step<DistillStep> {
     private boolean control;
     private SlimModel student;
     private SlimModel controlModel;
+    private ImageData unlabelled;
+    private boolean cacheTeacher = true;
+    private int controlEpochs;
+    private double cacheSeconds;
+    private int cachedImages;
 
     /** Starts a distillation from {@code teacher} (which is only read). */
     public DistillStep(SlimModel teacher) {
@@ -102,6 +123,22 @@ public final class DistillStep extends Step<DistillStep> {
         return this;
     }
 
+    /**
+     * Also distils on {@code value}'s images with the teacher's soft targets only: its unlabelled
+     * pool when {@link ImageData#labels} made one, else its training images with their labels
+     * ignored ({@link ImageData#transferImages()}). Null: labelled data only.
+     */
+    public DistillStep unlabelled(ImageData value) {
+        unlabelled = value;
+        return this;
+    }
+
+    /** Whether to compute the teacher's logits once per data set (default) or on every batch. */
+    public DistillStep cacheTeacher(boolean value) {
+        cacheTeacher = value;
+        return this;
+    }
+
     /** The distilled student (after {@link #run()}). */
     public SlimModel student() {
         return student;
@@ -149,6 +186,21 @@ public final class DistillStep extends Step<DistillStep> {
             Evaluator.checkCompatible(studentModel, data().train());
         }
         new DistillationLoss(source, temperature, alpha); // checks T and α over the schedule
+        if (unlabelled != null) {
+            ImageSplit images = unlabelled.transferImages();
+            ImageSplit train = data().train();
+            if (images.channels() != train.channels() || images.height() != train.height()
+                    || images.width() != train.width()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "unlabelled(...) images [%s] are %dx%dx%d"
+                        + " but data(...) images are %dx%dx%d; pass unlabelled images of the same shape",
+                        unlabelled.name(), images.channels(), images.height(), images.width(), train.channels(),
+                        train.height(), train.width()));
+            }
+            if (alpha.valueAt(0) == 0 && alpha.valueAt(0.5) == 0 && alpha.valueAt(1) == 0) {
+                throw new IllegalArgumentException("alpha(...) is 0, so the unlabelled(...) images would teach nothing;"
+                        + " pass alpha > 0, e.g. 0.7");
+            }
+        }
     }
 
     @Override
@@ -188,8 +240,25 @@ public final class DistillStep extends Step<DistillStep> {
     protected SlimModel execute(Run run) {
         run.output(student);
         SlimModel untrained = control ? student.copy(controlName()) : null;
+        ImageData on = data();
+        boolean[] labelled = null;
+        if (unlabelled != null) {
+            ImageSplit train = data().train();
+            ImageSplit extra = unlabelled.transferImages();
+            on = new ImageData(data().name() + " + unlabelled " + unlabelled.name(), ImageSplit.concat(train, extra),
+                    data().validation().orElse(null), data().test(), data().classNames());
+            labelled = new boolean[on.train().size()];
+            java.util.Arrays.fill(labelled, 0, train.size(), true);
+        }
+        DistillationLoss loss = new DistillationLoss(source, temperature, alpha).labelled(labelled);
         try {
-            run.fit(student, epochs(), new DistillationLoss(source, temperature, alpha), List.of());
+            if (cacheTeacher) {
+                long t0 = System.nanoTime();
+                loss.cachedTeacher(dev.slimkit.train.Evaluator.logits(source, on.train(), Probe.EVALUATION_BATCH));
+                cacheSeconds = (System.nanoTime() - t0) / 1e9;
+                cachedImages = on.train().size();
+            }
+            run.fit(student, student, on, epochs(), loss, List.of());
         } catch (Interrupted e) {
             if (untrained != null) {
                 untrained.close(); // never trained: nothing to keep
@@ -198,14 +267,40 @@ public final class DistillStep extends Step<DistillStep> {
         }
         if (untrained != null) {
             controlModel = run.output(untrained);
-            run.fit(controlModel, epochs(), BatchLoss.crossEntropy(), List.of());
+            controlEpochs = controlEpochs(on.train().size(), data().train().size());
+            run.fit(controlModel, controlEpochs, BatchLoss.crossEntropy(), List.of());
         }
         return student;
+    }
+
+    /** Epochs on {@code labelled} images that take at least as many optimizer steps as the step's epochs on {@code all}. */
+    private int controlEpochs(int all, int labelled) {
+        int batch = config().batchSize();
+        long steps = (long) epochs() * ((all + batch - 1) / batch);
+        long perEpoch = (labelled + batch - 1) / batch;
+        return (int) ((steps + perEpoch - 1) / perEpoch);
     }
 
     @Override
     protected void report(Run run, Probe.Figures before, Probe.Figures after) {
         StepResult.Builder r = run.result();
+        if (cachedImages > 0) {
+            int classes = source.spec().classes();
+            r.metric("teacher cache images", cachedImages);
+            r.metric("teacher cache MiB", cachedImages * (double) classes * Float.BYTES / (1 << 20));
+            r.metric("teacher cache seconds", cacheSeconds);
+            r.note(run.format("teacher logits computed once for %,d images (%.1f MiB, %.1f s) and reused every epoch",
+                    cachedImages, cachedImages * (double) classes * Float.BYTES / (1 << 20), cacheSeconds));
+        }
+        if (unlabelled != null) {
+            int extra = cachedImages > 0 ? cachedImages - data().train().size() : unlabelled.transferImages().size();
+            r.metric("unlabelled images", extra);
+            if (controlModel != null) {
+                r.note(run.format("control trained %d epoch(s) on the %,d labelled images: as many optimizer steps as"
+                        + " the student's %d epoch(s) on labelled + unlabelled", controlEpochs, data().train().size(),
+                        epochs()));
+            }
+        }
         Probe.Figures teacher = Probe.measure(source, data(), measuresLatency());
         r.row(row(source, teacher));
         r.row(row(student, after));
@@ -240,8 +335,14 @@ public final class DistillStep extends Step<DistillStep> {
                 ? studentArch + " width " + width + " (seed " + studentSeed + ")"
                 : studentModel.spec().arch() + " width " + studentModel.spec().widthMultiplier() + " (seed "
                         + studentModel.seed() + ")");
-        r.recipe("control", control ? "same student from scratch, same budget" : "none");
+        r.recipe("control", !control ? "none" : unlabelled == null ? "same student from scratch, same budget"
+                : "same student from scratch on the labelled images, same number of optimizer steps");
         r.recipe("data", data().toString());
+        if (unlabelled != null) {
+            r.recipe("unlabelled", unlabelled.transferImages().size() + " images of " + unlabelled.name()
+                    + " (soft term only, mixed into every batch)");
+        }
+        r.recipe("teacher logits", cacheTeacher ? "computed once per data set" : "computed every batch");
     }
 
     private static ComparisonRow row(SlimModel model, Probe.Figures f) {

@@ -18,7 +18,13 @@ import java.util.Map;
  * KL is averaged over the batch; T² keeps the soft term's gradients on the scale of the hard
  * term's as T changes. α weighs the soft term (α = 0 is plain cross-entropy, α = 1 pure
  * distillation). Both T and α may follow a {@link Schedule} over training progress. The teacher's
- * logits are computed in {@link #beforeBatch}, outside the gradient tape, in inference mode.
+ * logits are computed in {@link #beforeBatch}, outside the gradient tape, in inference mode — or,
+ * with {@link #cachedTeacher}, looked up from logits computed once for the whole training split
+ * (valid because the teacher never changes and batches are not augmented).
+ *
+ * <p>With {@link #labelled(boolean[])} some training images carry no label (a transfer set): the
+ * soft term is averaged over every image of the batch, the hard term over the batch's labelled
+ * images only (a batch without any gets the soft term alone).
  */
 public final class DistillationLoss implements BatchLoss {
 
@@ -32,6 +38,10 @@ public final class DistillationLoss implements BatchLoss {
     private final Schedule alpha;
     private final BatchLoss crossEntropy = BatchLoss.crossEntropy();
     private NDArray teacherLogits;
+    private float[] cache;
+    private boolean[] labelled;
+    private NDArray mask;
+    private int labelledInBatch;
     private float currentT;
     private float currentAlpha;
     private final Map<String, Double> components = new LinkedHashMap<>();
@@ -67,10 +77,65 @@ public final class DistillationLoss implements BatchLoss {
         return a;
     }
 
+    /**
+     * Uses {@code logits} (the teacher's, {@code classes} per image of the training split, as
+     * {@link dev.slimkit.train.Evaluator#logits} gives them) instead of running the teacher on
+     * every batch.
+     */
+    public DistillationLoss cachedTeacher(float[] logits) {
+        int classes = teacher.spec().classes();
+        if (logits.length % classes != 0) {
+            throw new IllegalArgumentException("cached logits hold [" + logits.length + "] values, not a multiple of the"
+                    + " teacher's " + classes + " classes");
+        }
+        cache = logits;
+        return this;
+    }
+
+    /**
+     * Marks which images of the training split carry a label (the others get only the soft term).
+     * Null: all of them.
+     */
+    public DistillationLoss labelled(boolean[] value) {
+        labelled = value;
+        return this;
+    }
+
     @Override
-    public void beforeBatch(NDArray images, NDArray labels, double progress) {
+    public void beforeBatch(NDArray images, NDArray labels, int[] order, int from, int to, double progress) {
+        if (cache == null) {
+            beforeBatch(images, labels, progress);
+        } else {
+            schedules(progress);
+            int classes = teacher.spec().classes();
+            float[] rows = new float[(to - from) * classes];
+            for (int i = from; i < to; i++) {
+                System.arraycopy(cache, order[i] * classes, rows, (i - from) * classes, classes);
+            }
+            teacherLogits = images.getManager().create(rows, new ai.djl.ndarray.types.Shape(to - from, classes));
+        }
+        mask = null;
+        if (labelled != null) {
+            float[] m = new float[to - from];
+            labelledInBatch = 0;
+            for (int i = from; i < to; i++) {
+                if (labelled[order[i]]) {
+                    m[i - from] = 1f;
+                    labelledInBatch++;
+                }
+            }
+            mask = images.getManager().create(m);
+        }
+    }
+
+    private void schedules(double progress) {
         currentT = (float) checkTemperature(temperature.valueAt(progress));
         currentAlpha = (float) checkAlpha(alpha.valueAt(progress));
+    }
+
+    @Override
+    public void beforeBatch(NDArray images, NDArray labels, double progress) {
+        schedules(progress);
         GradMode.disableOnThisThread();
         NDArray onTeacher = images.getDevice().equals(teacher.device()) ? images : images.toDevice(teacher.device(), true);
         // Inference mode (BN running statistics), no tape, detached: no gradient can reach the teacher.
@@ -82,8 +147,11 @@ public final class DistillationLoss implements BatchLoss {
         if (teacherLogits == null) {
             throw new IllegalStateException("beforeBatch must run before compute");
         }
-        NDArray hard = crossEntropy.compute(logits, labels, images);
         components.clear();
+        if (mask != null) {
+            return mixedBatch(logits, labels);
+        }
+        NDArray hard = crossEntropy.compute(logits, labels, images);
         NDArray total;
         if (currentAlpha == 0f) {
             // Exactly cross-entropy: the soft term is not even built.
@@ -96,6 +164,28 @@ public final class DistillationLoss implements BatchLoss {
         components.put(HARD, (double) hard.getFloat());
         teacherLogits = null;
         return total;
+    }
+
+    /** Soft term over the whole batch, hard term over its labelled images. */
+    private NDArray mixedBatch(NDArray logits, NDArray labels) {
+        NDArray soft = softTerm(logits, teacherLogits, currentT);
+        components.put(SOFT, (double) soft.getFloat());
+        NDArray total;
+        if (labelledInBatch == 0) {
+            total = soft.mul(currentAlpha);
+        } else {
+            NDArray picked = logits.logSoftmax(1).mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
+            NDArray hard = picked.mul(mask).sum().neg().div((float) labelledInBatch);
+            components.put(HARD, (double) hard.getFloat());
+            total = mix(soft, hard, currentAlpha);
+        }
+        teacherLogits = null;
+        return total; // the mask stays for labelledMask(); the next beforeBatch replaces it
+    }
+
+    @Override
+    public NDArray labelledMask() {
+        return mask;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.slimkit.prune;
 
 import ai.djl.nn.Parameter;
+import dev.slimkit.data.ImageData;
 import dev.slimkit.data.ImageSplit;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluator;
@@ -12,7 +13,9 @@ import java.util.Map;
 /**
  * Sensitivity analysis (as NNI's): prunes one layer at a time, by magnitude, at each sparsity
  * level, and measures accuracy, restoring the layer's weights after each trial. Layers whose
- * accuracy falls fast are the ones to exclude or prune less.
+ * accuracy falls fast are the ones to exclude or prune less. The scan is a choice, so {@link
+ * #scan(SlimModel, ImageData, double[], String)} reads the data's validation split ({@link
+ * ImageData#choiceSplit()}), never its test split.
  */
 public final class Sensitivity {
 
@@ -22,8 +25,10 @@ public final class Sensitivity {
      * @param levels the sparsity levels tried
      * @param baseline accuracy of the unpruned model
      * @param accuracy accuracy per layer path, one value per level
+     * @param split what the accuracies were measured on, e.g. {@code validation}
+     * @param note one line for the user about that split (a carved validation split), or null
      */
-    public record Result(double[] levels, double baseline, Map<String, double[]> accuracy) {
+    public record Result(double[] levels, double baseline, Map<String, double[]> accuracy, String split, String note) {
         /** The largest level at which a layer stays within {@code drop} of the baseline (0 if none). */
         public double safeLevel(String layer, double drop) {
             double best = 0;
@@ -41,6 +46,16 @@ public final class Sensitivity {
     public static final String DEFAULT_LEVELS = "0.1,0.3,0.5,0.7,0.9";
 
     private Sensitivity() {}
+
+    /**
+     * Scans on {@code data}'s validation split (a seeded tenth of its training images, with a note,
+     * when it has none); see {@link #scan(SlimModel, ImageSplit, double[], String)}.
+     */
+    public static Result scan(SlimModel model, ImageData data, double[] levels, String exclude) {
+        ImageData.ChoiceSplit on = data.choiceSplit();
+        Result r = scan(model, on.split(), levels, exclude);
+        return new Result(r.levels(), r.baseline(), r.accuracy(), on.name(), on.note());
+    }
 
     /**
      * Scans every prunable layer (see {@link Prunable}) of {@code model} on {@code split}. The
@@ -86,7 +101,7 @@ public final class Sensitivity {
             }
             accuracy.put(e.getKey().substring(0, e.getKey().length() - ".weight".length()), acc);
         }
-        return new Result(levels.clone(), baseline, accuracy);
+        return new Result(levels.clone(), baseline, accuracy, "given split", null);
     }
 
     /** Parses a comma-separated list of levels such as {@code 0.1,0.3,0.5}. */

@@ -28,11 +28,30 @@ public interface BatchLoss {
     default void beforeBatch(NDArray images, NDArray labels, double progress) {}
 
     /**
+     * As {@link #beforeBatch(NDArray, NDArray, double)}, also told which images of the training
+     * split the batch holds ({@code order[from..to)}), for losses that look up per-image values
+     * computed once (a teacher's cached logits, which images are labelled). The fit loop calls
+     * this one; by default it calls the shorter form.
+     */
+    default void beforeBatch(NDArray images, NDArray labels, int[] order, int from, int to, double progress) {
+        beforeBatch(images, labels, progress);
+    }
+
+    /**
      * Named parts of the last batch's loss (e.g. soft and hard terms), recorded in the history
      * next to the total; empty by default.
      */
     default java.util.Map<String, Double> components() {
         return java.util.Map.of();
+    }
+
+    /**
+     * Which images of the last batch carry a real label, as a 0/1 float mask of shape (N), for
+     * the training accuracy the fit loop reports (images of a transfer set have none); null, the
+     * default, means all of them. Read after {@link #compute}, before the batch's arrays close.
+     */
+    default NDArray labelledMask() {
+        return null;
     }
 
     /** Softmax cross-entropy with integer labels, averaged over the batch. */

@@ -50,6 +50,31 @@ public final class Evaluator {
     }
 
     /**
+     * The logits of every image of {@code split} under {@code model} in inference mode (no tape,
+     * batch-norm running statistics), row after row: {@code split.size() × classes} values. Stops at
+     * the next batch when the thread is interrupted.
+     *
+     * @throws Interrupted when interrupted
+     */
+    public static float[] logits(SlimModel model, ImageSplit split, int batchSize) {
+        checkCompatible(model, split);
+        GradMode.disableOnThisThread();
+        int classes = model.spec().classes();
+        float[] out = new float[split.size() * classes];
+        int[] order = split.identityOrder();
+        for (int from = 0; from < split.size(); from += batchSize) {
+            Interrupted.check("teacher logits");
+            int to = Math.min(split.size(), from + batchSize);
+            try (NDManager batch = model.manager().newSubManager()) {
+                float[] rows = model.forward(split.batchImages(batch, order, from, to), false)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                System.arraycopy(rows, 0, out, from * classes, rows.length);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The {@code n} images of {@code split} with the highest loss under {@code model}, highest
      * first (ties: lower index first), in batches of 256; see {@link #worst(SlimModel, ImageSplit,
      * int, int)}.

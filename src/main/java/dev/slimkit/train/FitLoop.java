@@ -81,6 +81,7 @@ public final class FitLoop {
                 double lossSum = 0;
                 long correct = 0;
                 long seen = 0;
+                long scored = 0; // images whose labels count towards training accuracy
                 int batches = 0;
                 for (int b = 0; b < batchesPerEpoch; b++) {
                     if (Thread.currentThread().isInterrupted()) {
@@ -93,11 +94,12 @@ public final class FitLoop {
                     rate.value = (float) (config.learningRate() * config.schedule().valueAt(progress));
                     float batchLoss;
                     long batchCorrect;
+                    long batchScored;
                     try (NDManager batch = model.manager().newSubManager()) {
                         NDArray images = augment == null ? train.batchImages(batch, order, from, to)
                                 : train.augmentedBatch(batch, order, from, to, augment, augmentRandom);
                         NDArray labels = train.batchLabels(batch, order, from, to);
-                        loss.beforeBatch(images, labels, progress);
+                        loss.beforeBatch(images, labels, order, from, to, progress);
                         NDArray logits;
                         try (GradientCollector tape = trainer.newGradientCollector()) {
                             logits = trainer.forward(new NDList(images)).singletonOrThrow();
@@ -107,8 +109,16 @@ public final class FitLoop {
                         }
                         trainer.step();
                         model.mask().ifPresent(WeightMask::apply); // pruned weights stay zero
-                        batchCorrect = logits.argMax(1).toType(labels.getDataType(), false)
-                                .eq(labels).sum().getLong();
+                        NDArray hit = logits.argMax(1).toType(labels.getDataType(), false).eq(labels);
+                        NDArray scoredMask = loss.labelledMask();
+                        if (scoredMask == null) {
+                            batchCorrect = hit.sum().getLong();
+                            batchScored = to - from;
+                        } else { // a transfer set: unlabelled images have no accuracy
+                            batchCorrect = Math.round(hit.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                    .mul(scoredMask).sum().getFloat());
+                            batchScored = Math.round(scoredMask.sum().getFloat());
+                        }
                     }
                     stepsDone++;
                     step++;
@@ -116,6 +126,7 @@ public final class FitLoop {
                     lossSum += batchLoss * (to - from);
                     correct += batchCorrect;
                     seen += to - from;
+                    scored += batchScored;
                     if (step % config.logEvery() == 0 || b == batchesPerEpoch - 1) {
                         history.addStep(new History.Step(step, batchLoss));
                         for (var part : loss.components().entrySet()) {
@@ -127,7 +138,8 @@ public final class FitLoop {
                     FitListener.BatchProgress progressEvent =
                             new FitListener.BatchProgress(
                                     e + 1, config.epochs(), b + 1, batchesPerEpoch, step,
-                                    batchLoss, (double) correct / seen, rate.value, elapsed, eta);
+                                    batchLoss, scored == 0 ? Double.NaN : (double) correct / scored, rate.value,
+                                    elapsed, eta);
                     for (FitListener l : listeners) {
                         l.onBatch(progressEvent);
                     }
@@ -146,7 +158,7 @@ public final class FitLoop {
                         new History.Epoch(
                                 firstEpoch + e,
                                 lossSum / seen,
-                                (double) correct / seen,
+                                scored == 0 ? Double.NaN : (double) correct / scored,
                                 valLoss,
                                 valAcc,
                                 rate.value,

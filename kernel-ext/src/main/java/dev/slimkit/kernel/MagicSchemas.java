@@ -47,8 +47,11 @@ final class MagicSchemas {
             .option("limit", "N", "keep the first N training images")
             .option("test-limit", "N", "keep the first N test images")
             .option("classes", "LIST", "keep these classes and relabel them 0..k-1, e.g. 5-9 or 0,2,5")
-            .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1")
-            .option("seed", "S", "seed of the validation split and of a folder's test split (default 0)");
+            .option("labels", "N", "keep N training images labelled (seeded, class-balanced); the rest become an"
+                    + " unlabelled pool for %distill --unlabelled")
+            .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1"
+                    + " (after --labels: of the labelled ones)")
+            .option("seed", "S", "seed of the labelled draw, the validation split and a folder's test split (default 0)");
     static final MagicArgs MODEL = MagicArgs.of("model",
             "Build a fresh model into the session under NAME, or load a PyTorch base from a TorchScript file.")
             .positional("NAME", "session name of the model")
@@ -89,6 +92,8 @@ final class MagicSchemas {
             .option("width", "X", "width multiplier of a fresh student (default 1)")
             .option("temperature", "T", "softening temperature T > 0 (default 4)")
             .option("alpha", "A", "weight of the soft term in [0, 1] (default 0.7)")
+            .option("unlabelled", "D2", "also distil on D2's images with soft targets only: its unlabelled pool"
+                    + " (%data --labels), else its training images, labels ignored; --control then gets as many steps")
             .include(MagicSchemas::training)
             .flag("control", "also train the same student from scratch with the same budget and seed")
             .flag("no-latency", "skip the latency measurement in the comparison")
@@ -110,7 +115,8 @@ final class MagicSchemas {
     static final MagicArgs SENSITIVITY = MagicArgs.of("sensitivity",
             "Prune one layer at a time at each level and chart accuracy against sparsity per layer.")
             .positional("NAME", "session model (left unchanged)")
-            .option("data", "D", "session data (its test split is used)")
+            .option("data", "D", "session data (its validation split is used; one is carved from training, with a note,"
+                    + " when it has none)")
             .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
             .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
     static final MagicArgs TRIM = MagicArgs.of("trim",

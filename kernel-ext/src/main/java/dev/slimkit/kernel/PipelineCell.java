@@ -59,6 +59,10 @@ final class PipelineCell {
         } catch (UsageError e) {
             throw new UsageError("%%pipeline: line " + n + ": " + e.getMessage().replaceFirst("^%" + kind + ": ", kind + ": "));
         }
+        if (a.has("unlabelled")) {
+            throw new UsageError("%%pipeline: line " + n + ": distill --unlabelled is not available in a pipeline;"
+                    + " run %distill with --unlabelled, then start the pipeline from its student");
+        }
         for (String own : List.of("data", "as")) {
             if (a.has(own)) {
                 throw new UsageError("%%pipeline: line " + n + ": " + kind + " takes its " + (own.equals("data")

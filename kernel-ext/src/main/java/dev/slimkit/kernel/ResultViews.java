@@ -91,11 +91,15 @@ final class ResultViews {
     }
 
     static void sensitivity(DisplaySink sink, dev.slimkit.prune.Sensitivity.Result r, String model) {
+        if (r.note() != null) {
+            sink.display(line(Html.escape(r.note().replace("validationSplit(...)", "%data --val 0.1"))));
+        }
         Map<String, double[][]> series = new LinkedHashMap<>();
         r.accuracy().forEach((layer, acc) -> series.put(layer, new double[][] {r.levels(), acc}));
         sink.display(Charts.lines(model + ": accuracy when one layer is pruned (baseline " + String.format(
-                Locale.ROOT, "%.4f", r.baseline()) + ")", "sparsity of that layer", "test accuracy", series));
-        sink.display(Tables.sensitivity(r.levels(), r.baseline(), r.accuracy(), model + " sensitivity (test accuracy)"));
+                Locale.ROOT, "%.4f", r.baseline()) + ")", "sparsity of that layer", r.split() + " accuracy", series));
+        sink.display(Tables.sensitivity(r.levels(), r.baseline(), r.accuracy(), model + " sensitivity (" + r.split()
+                + " accuracy)"));
     }
 
     /** What %model shows of a new model: origin, classes, input, size, MACs, device. */

@@ -103,7 +103,8 @@ public final class SlimkitMagics {
         MagicArgs.Parsed a = parse(DISTILL, args);
         if (a != null) {
             DistillStep step = errors.call("%distill", () -> StepOptions.distill(a,
-                    Slim.distill(model(a, "TEACHER")).data(data(a, true)), n -> lookup("%distill", n)));
+                    Slim.distill(model(a, "TEACHER")).data(data(a, true)), n -> lookup("%distill", n))
+                    .unlabelled(a.has("unlabelled") ? data(a, "unlabelled") : null));
             ResultViews.distill(sink, runner.run("%distill", step), a.positional("TEACHER"));
         }
     }
@@ -125,7 +126,7 @@ public final class SlimkitMagics {
         }
         SlimModel model = model(a, "NAME");
         ImageData data = data(a, true);
-        Sensitivity.Result r = runner.task("%sensitivity", "sensitivity", () -> Sensitivity.scan(model, data.test(),
+        Sensitivity.Result r = runner.task("%sensitivity", "sensitivity", () -> Sensitivity.scan(model, data,
                 Sensitivity.parseLevels(a.string("levels", Sensitivity.DEFAULT_LEVELS)), a.string("exclude", null)));
         ResultViews.sensitivity(sink, r, model.name());
     }
@@ -270,6 +271,12 @@ public final class SlimkitMagics {
             return null;
         }
         String name = a.required("data", "name the session data, e.g. --data fmnist");
+        return errors.call(a.magic(), () -> session.data(name));
+    }
+
+    /** The session data named by option {@code option} (given). */
+    private ImageData data(MagicArgs.Parsed a, String option) {
+        String name = a.string(option, "");
         return errors.call(a.magic(), () -> session.data(name));
     }
 

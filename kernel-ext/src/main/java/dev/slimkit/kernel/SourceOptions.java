@@ -31,7 +31,7 @@ final class SourceOptions {
     /** The options of %data that only an image folder takes. */
     private static final java.util.List<String> FOLDER_OPTIONS = java.util.List.of("size", "channels", "test-dir", "test");
 
-    /** %data: the source, then the class filter, the limits and the validation split. */
+    /** %data: the source, then the class filter, the limits, the labelled part and the validation split. */
     static ImageData data(MagicArgs.Parsed a) {
         if (a.has("val")) {
             ImageData.checkValidationFraction(a.number("val", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
@@ -58,6 +58,7 @@ final class SourceOptions {
         data = a.has("classes") ? data.classes(a.string("classes", "")) : data;
         data = a.has("limit") ? data.limit(a.integer("limit", 0, 1)) : data;
         data = a.has("test-limit") ? data.testLimit(a.integer("test-limit", 0, 1)) : data;
+        data = a.has("labels") ? data.labels(a.integer("labels", 0, 1), a.integer("seed", 0, 0)) : data;
         return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, false), a.integer("seed", 0, 0)) : data;
     }
 
