@@ -493,8 +493,8 @@ public final class TrimStep extends Step<TrimStep> {
                     tunedAcc = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
                 }
                 cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), cutAcc, tunedAcc, splitName));
-                if (k == 1 || last) {
-                    accuracyAfterCut = last ? cutAcc : accuracyAfterCut;
+                if (last) {
+                    accuracyAfterCut = cutAcc;
                 }
             }
         } else {
