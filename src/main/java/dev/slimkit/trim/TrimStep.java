@@ -480,6 +480,7 @@ public final class TrimStep extends Step<TrimStep> {
                 if (last) {
                     current = run.output(dropBlocks(current));
                 }
+                keepZerosOf(current);
                 double cutAcc = split == null ? Double.NaN : Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
                 double tunedAcc = Double.NaN;
                 int e = last ? epochs() : epochsBetween();
@@ -499,6 +500,7 @@ public final class TrimStep extends Step<TrimStep> {
             }
         } else {
             current = run.output(dropBlocks(current));
+            keepZerosOf(current);
             if (data() != null) {
                 accuracyAfterCut = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
             }
@@ -506,9 +508,12 @@ public final class TrimStep extends Step<TrimStep> {
                 run.fit(current);
             }
         }
-        SlimModel trimmed = current;
+        return current;
+    }
+
+    /** A pruned source's zeros stay zeros in the channels kept, through fine-tuning too. */
+    private void keepZerosOf(SlimModel trimmed) {
         source.mask().ifPresent(mask -> keepZeros(trimmed, mask.paths()));
-        return trimmed;
     }
 
     /**
