@@ -641,6 +641,30 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Histogram lines of |γ| (batch-norm scales), one series per entry (e.g. before and after
+     * sparse training): the fraction of channels per bin of 25 equal bins from 0 to the largest
+     * value of all series.
+     */
+    public static XYChart gammaDistribution(String title, Map<String, double[]> gammas) {
+        double max = gammas.values().stream().flatMapToDouble(java.util.Arrays::stream).map(Math::abs).max().orElse(1);
+        int bins = 25;
+        double width = max > 0 ? max / bins : 1;
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (var e : gammas.entrySet()) {
+            double[] x = new double[bins];
+            double[] y = new double[bins];
+            for (int b = 0; b < bins; b++) {
+                x[b] = (b + 0.5) * width;
+            }
+            for (double g : e.getValue()) {
+                y[Math.min(bins - 1, (int) (Math.abs(g) / width))] += 1.0 / e.getValue().length;
+            }
+            series.put(e.getKey(), new double[][] {x, y});
+        }
+        return lines(title, "|gamma|", "fraction of channels", series, Measure.PLAIN);
+    }
+
     /** Turns the x labels 45° when the longest name would crowd its neighbours. */
     private static void rotateLongNames(CategoryChart chart, List<String> names) {
         int room = (WIDTH - 150) / Math.max(1, names.size()) / 7; // characters per category

@@ -223,19 +223,46 @@ public final class Tables {
         return Table.create(title, layer, params, sb, sa, nonzero);
     }
 
-    /** The channel groups of a trim, one per row: producer, width, what else shrinks with it. */
+    /**
+     * The channel groups of a trim, one per row: the first producer, the kind (sequential,
+     * block-inner, residual), width, and every other layer cut with it (other producers, norms,
+     * consumers' inputs).
+     */
     public static Table groups(List<dev.slimkit.trim.ChannelGroup> groups, String title) {
         StringColumn producer = StringColumn.create("producer");
+        StringColumn kind = StringColumn.create("kind");
         LongColumn width = LongColumn.create("channels");
         StringColumn with = StringColumn.create("cut together with");
         for (var g : groups) {
             producer.append(g.producer() + ".out");
+            kind.append(g.kind().label());
             width.append(g.width());
-            List<String> parts = new java.util.ArrayList<>(g.norms());
+            List<String> parts = new java.util.ArrayList<>();
+            g.producers().stream().skip(1).forEach(p -> parts.add(p + ".out"));
+            parts.addAll(g.norms());
             g.consumers().forEach(c -> parts.add(c.toString()));
             with.append(String.join(", ", parts));
         }
-        return Table.create(title, producer, width, with);
+        return Table.create(title, producer, kind, width, with);
+    }
+
+    /** A latency table of a latency target: group, candidate width, measured ms, against the original. */
+    public static Table latencyTable(dev.slimkit.trim.LatencyTable t, String title) {
+        StringColumn group = StringColumn.create("group");
+        LongColumn width = LongColumn.create("channels kept");
+        StringColumn ms = StringColumn.create("ms");
+        StringColumn ratio = StringColumn.create("of the original");
+        group.append("(original)");
+        width.appendMissing();
+        ms.append(String.format(java.util.Locale.ROOT, "%.3f", t.baseMs()));
+        ratio.append("1.000");
+        for (var r : t.rows()) {
+            group.append(r.group());
+            width.append(r.width());
+            ms.append(String.format(java.util.Locale.ROOT, "%.3f", r.ms()));
+            ratio.append(String.format(java.util.Locale.ROOT, "%.3f", r.ms() / t.baseMs()));
+        }
+        return Table.create(title, group, width, ms, ratio);
     }
 
     /** Named figures, one per row. */

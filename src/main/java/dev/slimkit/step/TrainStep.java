@@ -14,6 +14,35 @@ public final class TrainStep extends Step<TrainStep> {
         super("train", model, 1, 1, false);
     }
 
+    private double bnL1;
+
+    /**
+     * Network Slimming sparse training: adds {@code lambda}·Σ|γ| over every batch norm to the
+     * loss, so that γ become sparse before a trim by |γ| (criterion bn); 0 (the default) is plain
+     * cross-entropy.
+     */
+    public TrainStep bnL1(double lambda) {
+        if (!(lambda >= 0) || lambda > 1) {
+            throw new IllegalArgumentException("bnL1(...) must be in [0, 1], got [" + lambda + "]; pass e.g. 1e-4");
+        }
+        bnL1 = lambda;
+        return this;
+    }
+
+    /** The sparsity weight of {@link #bnL1}. */
+    public double bnL1() {
+        return bnL1;
+    }
+
+    /** Every batch norm's γ of {@code model}, concatenated in forward order (for sparsity charts). */
+    public static double[] gammas(SlimModel model) {
+        return model.parameters().entrySet().stream().filter(e -> e.getKey().endsWith(".gamma"))
+                .flatMapToDouble(e -> {
+                    float[] f = e.getValue().getArray().toFloatArray();
+                    return java.util.stream.IntStream.range(0, f.length).mapToDouble(i -> f[i]);
+                }).toArray();
+    }
+
     @Override
     protected String defaultName() {
         return source.name();
@@ -23,6 +52,10 @@ public final class TrainStep extends Step<TrainStep> {
     protected void check() {
         if (data() == null) {
             throw new IllegalArgumentException("train needs data; pass data(...)");
+        }
+        if (bnL1 > 0 && source.parameters().keySet().stream().noneMatch(k -> k.endsWith(".gamma"))) {
+            throw new IllegalArgumentException("bnL1(...) needs batch norms, but model [" + source.name() + "] ("
+                    + source.spec().arch() + ") has none; drop bnL1(...)");
         }
     }
 
@@ -34,7 +67,12 @@ public final class TrainStep extends Step<TrainStep> {
     @Override
     protected SlimModel execute(Run run) {
         SlimModel model = run.output(sourceOrCopy());
-        run.fit(model);
+        if (bnL1 > 0) {
+            run.fit(model, epochs(), dev.slimkit.train.BatchLoss.withBnL1(dev.slimkit.train.BatchLoss.crossEntropy(),
+                    model, bnL1), java.util.List.of());
+        } else {
+            run.fit(model);
+        }
         return model;
     }
 
@@ -42,5 +80,8 @@ public final class TrainStep extends Step<TrainStep> {
     protected void recipe(StepResult.Builder result) {
         result.recipe("data", data().toString());
         result.recipe("model", source.spec().arch() + " (seed " + source.seed() + ")");
+        if (bnL1 > 0) {
+            result.recipe("bn-l1", Double.toString(bnL1));
+        }
     }
 }

@@ -59,4 +59,45 @@ public interface BatchLoss {
         Loss loss = Loss.softmaxCrossEntropyLoss();
         return (logits, labels, images) -> loss.evaluate(new NDList(labels), new NDList(logits));
     }
+
+    /**
+     * {@code base} plus {@code lambda}·Σ|γ| over every batch norm's scale (Network Slimming's
+     * sparsity term, Liu et al. 2017), so that unimportant channels' γ shrink towards zero before
+     * a cut. The term is recorded as the component {@code bn-l1}.
+     */
+    static BatchLoss withBnL1(BatchLoss base, dev.slimkit.model.SlimModel model, double lambda) {
+        java.util.List<ai.djl.nn.Parameter> gammas = model.parameters().entrySet().stream()
+                .filter(e -> e.getKey().endsWith(".gamma")).map(java.util.Map.Entry::getValue).toList();
+        return new BatchLoss() {
+            private double last;
+
+            @Override
+            public NDArray compute(NDArray logits, NDArray labels, NDArray images) {
+                NDArray loss = base.compute(logits, labels, images);
+                NDArray sum = null;
+                for (ai.djl.nn.Parameter g : gammas) {
+                    NDArray a = g.getArray().abs().sum();
+                    sum = sum == null ? a : sum.add(a);
+                }
+                if (sum == null) {
+                    return loss;
+                }
+                NDArray term = sum.mul((float) lambda);
+                last = term.getFloat();
+                return loss.add(term);
+            }
+
+            @Override
+            public void beforeBatch(NDArray images, NDArray labels, double progress) {
+                base.beforeBatch(images, labels, progress);
+            }
+
+            @Override
+            public java.util.Map<String, Double> components() {
+                java.util.Map<String, Double> out = new java.util.LinkedHashMap<>(base.components());
+                out.put("bn-l1", last);
+                return out;
+            }
+        };
+    }
 }

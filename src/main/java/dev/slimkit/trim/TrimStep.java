@@ -7,6 +7,7 @@ import dev.slimkit.step.Step;
 import dev.slimkit.step.StepResult;
 import dev.slimkit.model.Layer;
 import dev.slimkit.model.LayerPatterns;
+import dev.slimkit.model.ModelSpec;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Evaluator;
 import dev.slimkit.train.GradMode;
@@ -23,35 +24,62 @@ import java.util.Set;
 
 /**
  * The trimming step: {@code Slim.trim(model).channels(0.5).epochs(1).data(d).run()}.
- * Removes the least important channels of every {@link ChannelGroup} (L1 norm of the producer's
- * filters, as Li et al., or |γ| of its batch norm, as Network Slimming) and/or the least important
- * identity residual blocks (mean |γ| of the block's last batch norm), rebuilds a narrower dense
- * model, fine-tunes it, and measures MACs, parameters and latency before and after. Every channel
- * trim is checked: the trimmed model must compute what the original computes with the removed
- * channels zeroed, to 1e-4, or the step fails. The source model is never changed: the result is a
- * new model.
+ * Removes the least important channels of every {@link ChannelGroup} — residual-coupled stage
+ * widths included, with the same indices in every member — and/or the least important identity
+ * residual blocks (mean |γ| of the block's last batch norm), rebuilds a narrower dense model,
+ * fine-tunes it, and measures MACs, parameters and latency before and after.
+ *
+ * <p>How much: {@link #channels} (a fraction of each group, or of all channels with {@link
+ * #global}), or a target: {@link #macs}, {@link #params} or {@link #latency} (measured at {@link
+ * #latencyBatch}, from a {@link LatencyTable}). Which: a {@link Criterion}. When: in one cut, or in
+ * {@link #steps} cuts with {@link #epochsPerStep} epochs of fine-tuning between them. Every cut is
+ * checked: the trimmed model must compute what its input computes with the removed channels
+ * zeroed, to 1e-4, or the step fails. The source model is never changed: the result is a new model.
  */
 public final class TrimStep extends Step<TrimStep> {
 
-    /** How channel importance is scored. */
+    /** How channel importance is scored (see {@link Importance}). */
     public enum Criterion {
         /** L1 norm of each producer filter (Li et al. 2017). */
         L1,
-        /** |γ| of the batch norm after the producer (Network Slimming). */
+        /** L2 norm over every member slice of the group (Torch-Pruning's group magnitude). */
+        L2_GROUP,
+        /** First-order Taylor |w · ∂L/∂w| over the group, from calibration batches (Molchanov et al.). */
+        TAYLOR,
+        /** |γ| of the group's batch norms (Network Slimming). */
         BN;
 
+        /** The flag spelling: {@code l1}, {@code l2-group}, {@code taylor}, {@code bn}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
         /**
-         * Parses {@code l1} or {@code bn}.
+         * Parses {@code l1}, {@code l2-group}, {@code taylor} or {@code bn}.
          *
          * @throws IllegalArgumentException naming the value and the choices
          */
         public static Criterion parse(String name) {
-            if ("l1".equals(name) || "bn".equals(name)) {
-                return valueOf(name.toUpperCase(Locale.ROOT));
+            for (Criterion c : values()) {
+                if (c.label().equals(name)) {
+                    return c;
+                }
             }
-            throw new IllegalArgumentException("criterion must be l1 or bn, got [" + name + "]");
+            throw new IllegalArgumentException("criterion must be l1, l2-group, taylor or bn, got [" + name + "]");
         }
     }
+
+    /**
+     * One cut of an iterative trim.
+     *
+     * @param step 1..K
+     * @param macs MACs after the cut
+     * @param params parameters after the cut
+     * @param accuracyAfterCut accuracy right after the cut (NaN without data)
+     * @param accuracyAfterTune accuracy after the fine-tuning that follows (NaN when none)
+     * @param split the split those accuracies are on (validation when the data has one, else test)
+     */
+    public record Cut(int step, long macs, long params, double accuracyAfterCut, double accuracyAfterTune, String split) {}
 
     /** Tolerance of the equivalence check. */
     public static final double TOLERANCE = 1e-4;
@@ -59,43 +87,107 @@ public final class TrimStep extends Step<TrimStep> {
     /** Channel counts are kept multiples of this unless {@link #round} says otherwise. */
     public static final int DEFAULT_ROUND = 8;
 
+    /** Default cap of {@link #maxPerLayer}. */
+    public static final double DEFAULT_MAX_PER_LAYER = 0.9;
+
+    /** Default calibration batches of the Taylor criterion. */
+    public static final int DEFAULT_CALIBRATION = 8;
+
+    /** Default batch of a latency target. */
+    public static final int DEFAULT_LATENCY_BATCH = 32;
+
     private double channels = 0;
     private double macsTarget = 0;
+    private double paramsTarget = 0;
+    private double latencyTarget = 0;
+    private int latencyBatch = DEFAULT_LATENCY_BATCH;
     private Criterion criterion = Criterion.L1;
+    private Integer calibration;
+    private boolean global;
+    private Double maxPerLayer;
     private int roundTo = DEFAULT_ROUND;
     private int blocks = 0;
     private String exclude;
+    private int steps = 1;
+    private Integer epochsPerStep;
+    private LatencyTable.Timer timer = LatencyTable.MEASURED;
     private double equivalenceError = Double.NaN;
     private double accuracyAfterCut = Double.NaN;
+    private final List<Cut> cuts = new ArrayList<>();
+    private LatencyTable latencyTable;
+    private double predictedMs = Double.NaN;
+    private double measuredMs = Double.NaN;
 
     /** Starts a trimming step on {@code model} (which is only read): l1, round to 8, no fine-tuning. */
     public TrimStep(SlimModel model) {
         super("trim", model, 0, 0, true);
     }
 
-    /** Fraction of each group's channels to remove, in (0, 1). */
+    private void oneTarget(String setter) {
+        int given = (channels > 0 ? 1 : 0) + (macsTarget > 0 ? 1 : 0) + (paramsTarget > 0 ? 1 : 0) + (latencyTarget > 0 ? 1 : 0);
+        if (given > 0) {
+            throw new IllegalArgumentException("pass one of channels(...), macs(...), params(...) or latency(...), not "
+                    + setter + " as well");
+        }
+    }
+
+    private static double fraction(String setter, double value, String meaning) {
+        if (!(value > 0 && value < 1)) {
+            throw new IllegalArgumentException(setter + "(...) must be in (0, 1), got [" + value + "]; pass " + meaning);
+        }
+        return value;
+    }
+
+    /** Fraction of each group's channels to remove (of all channels with {@link #global}), in (0, 1). */
     public TrimStep channels(double ratio) {
-        if (!(ratio > 0 && ratio < 1)) {
-            throw new IllegalArgumentException("channels(...) must be in (0, 1), got [" + ratio
-                    + "]; pass the fraction of channels to remove, e.g. 0.5");
-        }
-        if (macsTarget > 0) {
-            throw new IllegalArgumentException("pass channels(...) or macs(...), not both");
-        }
+        fraction("channels", ratio, "the fraction of channels to remove, e.g. 0.5");
+        oneTarget("channels(...)");
         channels = ratio;
         return this;
     }
 
-    /** Remove channels (uniformly) until the MACs are at most this fraction of the original's, in (0, 1). */
-    public TrimStep macs(double fraction) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("macs(...) must be in (0, 1), got [" + fraction
-                    + "]; pass the fraction of MACs to keep, e.g. 0.5");
+    /** Remove channels until the MACs are at most this fraction of the original's, in (0, 1). */
+    public TrimStep macs(double value) {
+        fraction("macs", value, "the fraction of MACs to keep, e.g. 0.5");
+        oneTarget("macs(...)");
+        macsTarget = value;
+        return this;
+    }
+
+    /** Remove channels until the parameters are at most this fraction of the original's, in (0, 1). */
+    public TrimStep params(double value) {
+        fraction("params", value, "the fraction of parameters to keep, e.g. 0.5");
+        oneTarget("params(...)");
+        paramsTarget = value;
+        return this;
+    }
+
+    /**
+     * Remove channels until the latency measured at {@link #latencyBatch} is at most this fraction
+     * of the original's on this machine, in (0, 1).
+     */
+    public TrimStep latency(double value) {
+        fraction("latency", value, "the fraction of the measured latency to keep, e.g. 0.5");
+        oneTarget("latency(...)");
+        latencyTarget = value;
+        return this;
+    }
+
+    /** Batch size a latency target is measured at; default 32. */
+    public TrimStep latencyBatch(int b) {
+        if (b < 1 || b > 4096) {
+            throw new IllegalArgumentException("latencyBatch(...) must be in [1, 4096], got [" + b + "]; pass e.g. 1 or 32");
         }
-        if (channels > 0) {
-            throw new IllegalArgumentException("pass channels(...) or macs(...), not both");
+        latencyBatch = b;
+        return this;
+    }
+
+    /** The clock of a latency target (tests inject a fake one); default {@link LatencyTable#MEASURED}. */
+    public TrimStep timer(LatencyTable.Timer value) {
+        if (value == null) {
+            throw new IllegalArgumentException("timer(...) must not be null; omit it to measure");
         }
-        macsTarget = fraction;
+        timer = value;
         return this;
     }
 
@@ -104,9 +196,32 @@ public final class TrimStep extends Step<TrimStep> {
         return this;
     }
 
-    /** {@code l1} or {@code bn}. */
+    /** {@code l1}, {@code l2-group}, {@code taylor} or {@code bn}. */
     public TrimStep criterion(String value) {
         return criterion(Criterion.parse(value));
+    }
+
+    /** Training batches the Taylor criterion averages its gradients over; default 8. */
+    public TrimStep calibration(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("calibration(...) must be >= 1, got [" + k + "]; pass the number of"
+                    + " training batches, e.g. 8");
+        }
+        calibration = k;
+        return this;
+    }
+
+    /** Rank channels across all groups (normalized by each group's mean score) instead of per group. */
+    public TrimStep global(boolean value) {
+        global = value;
+        return this;
+    }
+
+    /** With {@link #global}: the largest fraction of one group that may be removed, in (0, 1); default 0.9. */
+    public TrimStep maxPerLayer(double f) {
+        fraction("maxPerLayer", f, "the largest fraction of one layer to remove, e.g. 0.9");
+        maxPerLayer = f;
+        return this;
     }
 
     /** Keep channel counts multiples of {@code n} (never more than the layer had, never 0); default 8. */
@@ -118,7 +233,7 @@ public final class TrimStep extends Step<TrimStep> {
         return this;
     }
 
-    /** Remove this many identity residual blocks. */
+    /** Remove this many identity residual blocks (after any channel cut). */
     public TrimStep blocks(int k) {
         if (k < 0) {
             throw new IllegalArgumentException("blocks(...) must be >= 0, got [" + k + "]; pass e.g. 1");
@@ -127,24 +242,66 @@ public final class TrimStep extends Step<TrimStep> {
         return this;
     }
 
-    /** Producer layers to leave whole: comma-separated globs on layer paths. */
+    /** Reach the target in {@code k} cuts (iterative trimming); default 1. */
+    public TrimStep steps(int k) {
+        if (k < 1 || k > 100) {
+            throw new IllegalArgumentException("steps(...) must be in [1, 100], got [" + k + "]; pass e.g. 4");
+        }
+        steps = k;
+        return this;
+    }
+
+    /** With {@link #steps}: epochs of fine-tuning between two cuts; default 1. */
+    public TrimStep epochsPerStep(int e) {
+        if (e < 0) {
+            throw new IllegalArgumentException("epochsPerStep(...) must be >= 0, got [" + e + "]; pass e.g. 1");
+        }
+        epochsPerStep = e;
+        return this;
+    }
+
+    /** Producer layers to leave whole: comma-separated globs on layer paths (a group goes if any producer matches). */
     public TrimStep exclude(String patterns) {
         exclude = patterns;
         return this;
     }
 
-    /** Max |Δ| of the last equivalence check (NaN if no channels were cut). */
+    /** Max |Δ| of the equivalence checks (NaN if no channels were cut). */
     public double equivalenceError() {
         return equivalenceError;
+    }
+
+    /** The cuts of the last run, one per step. */
+    public List<Cut> cuts() {
+        return List.copyOf(cuts);
+    }
+
+    /** The latency table of the last cut with a latency target, or null. */
+    public LatencyTable latencyTable() {
+        return latencyTable;
+    }
+
+    /** Predicted latency (ms at {@link #latencyBatch}) of the last latency-target cut, or NaN. */
+    public double predictedMs() {
+        return predictedMs;
+    }
+
+    /** Measured latency (ms, same clock) of the last latency-target cut, or NaN. */
+    public double measuredMs() {
+        return measuredMs;
     }
 
     /** The groups this step may cut (after exclusions). */
     public List<ChannelGroup> groups() {
         refuseTorchScript();
-        List<ChannelGroup> all = Groups.of(source.spec());
-        Set<String> excluded = LayerPatterns.select(all.stream().map(ChannelGroup::producer).toList(), exclude,
-                "trimmable layer");
-        return all.stream().filter(g -> !excluded.contains(g.producer())).toList();
+        return groupsOf(source);
+    }
+
+    private List<ChannelGroup> groupsOf(SlimModel model) {
+        List<ChannelGroup> all = Groups.of(model.spec());
+        List<String> names = all.stream().flatMap(g -> g.producers().stream()).toList();
+        Set<String> excluded = LayerPatterns.select(names, exclude, "trimmable layer");
+        return all.stream().filter(g -> g.producers().stream().noneMatch(excluded::contains)).toList();
     }
 
     private void refuseTorchScript() {
@@ -166,6 +323,22 @@ public final class TrimStep extends Step<TrimStep> {
         return out;
     }
 
+    private boolean cutsChannels() {
+        return channels > 0 || macsTarget > 0 || paramsTarget > 0 || latencyTarget > 0;
+    }
+
+    private double cap() {
+        return maxPerLayer == null ? DEFAULT_MAX_PER_LAYER : maxPerLayer;
+    }
+
+    private int calibrationBatches() {
+        return calibration == null ? DEFAULT_CALIBRATION : calibration;
+    }
+
+    private int epochsBetween() {
+        return epochsPerStep == null ? 1 : epochsPerStep;
+    }
+
     @Override
     protected String defaultName() {
         return source.name() + "-trimmed";
@@ -174,10 +347,11 @@ public final class TrimStep extends Step<TrimStep> {
     @Override
     protected void check() {
         refuseTorchScript();
-        if (channels == 0 && macsTarget == 0 && blocks == 0) {
-            throw new IllegalArgumentException("nothing to trim; pass channels(...), macs(...) or blocks(...)");
+        if (!cutsChannels() && blocks == 0) {
+            throw new IllegalArgumentException("nothing to trim; pass channels(...), macs(...), params(...), latency(...)"
+                    + " or blocks(...)");
         }
-        if ((channels > 0 || macsTarget > 0) && groups().isEmpty()) {
+        if (cutsChannels() && groups().isEmpty()) {
             throw new IllegalArgumentException("model [" + source.name() + "] (" + source.spec().arch()
                     + ") has no channel group that can be cut");
         }
@@ -194,64 +368,383 @@ public final class TrimStep extends Step<TrimStep> {
                 }
             }
         }
-        if (macsTarget > 0) {
-            ratioForMacs();
+        if (calibration != null && criterion != Criterion.TAYLOR) {
+            throw new IllegalArgumentException("calibration(...) applies to criterion taylor only; drop it or pass"
+                    + " criterion(\"taylor\")");
+        }
+        if (criterion == Criterion.TAYLOR && data() == null) {
+            throw new IllegalArgumentException("criterion taylor needs data(...): its gradients come from training batches");
+        }
+        if (maxPerLayer != null && !global) {
+            throw new IllegalArgumentException("maxPerLayer(...) applies with global(true) only; add global(true) or drop it");
+        }
+        if (!cutsChannels() && (steps > 1 || epochsPerStep != null)) {
+            throw new IllegalArgumentException("steps(...) and epochsPerStep(...) need a channel cut; pass channels(...),"
+                    + " macs(...), params(...) or latency(...)");
+        }
+        if (epochsPerStep != null && steps == 1) {
+            throw new IllegalArgumentException("epochsPerStep(...) applies with steps(...) > 1; pass e.g. steps(4)");
+        }
+        if (steps > 1 && epochsBetween() > 0 && data() == null) {
+            throw new IllegalArgumentException("steps(" + steps + ") fine-tunes " + epochsBetween()
+                    + " epoch(s) between cuts and needs data(...); pass data(...) or epochsPerStep(0)");
+        }
+        if (latencyTarget > 0 && global) {
+            throw new IllegalArgumentException("latency(...) chooses its own widths per group from measurements;"
+                    + " drop global(true)");
+        }
+        if (macsTarget > 0 || paramsTarget > 0) {
+            List<ChannelGroup> groups = groups();
+            Map<String, Integer> least = new LinkedHashMap<>();
+            groups.forEach(g -> least.put(g.producer(), minimumKept(g.width())));
+            ModelSpec narrowest = specFor(source.spec(), groups, least);
+            double reach = macsTarget > 0 ? (double) narrowest.macs() / source.spec().macs()
+                    : (double) params(narrowest) / params(source.spec());
+            double target = macsTarget > 0 ? macsTarget : paramsTarget;
+            if (reach > target) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "cannot reach [%s] of the %s by cutting"
+                        + " channels (the narrowest cut keeps %.3f); pass a larger fraction, fewer exclusions or blocks(...)",
+                        target, macsTarget > 0 ? "MACs" : "parameters", reach));
+            }
         }
     }
 
+    /** The fewest channels a group of {@code width} may keep: a round multiple, and with global(true) the cap. */
+    private int minimumKept(int width) {
+        int n = keptCount(width, 1 - 1e-9, roundTo);
+        if (global) {
+            n = Math.max(n, roundUp(Math.max(1, (int) Math.ceil((1 - cap()) * width - 1e-9)), width));
+        }
+        return n;
+    }
+
+    private int roundUp(int n, int width) {
+        int r = (int) Math.ceil((double) n / roundTo) * roundTo;
+        return Math.min(width, Math.max(r, Math.min(roundTo, width)));
+    }
+
     /**
-     * Cuts without fine-tuning or measuring: builds the trimmed model (channels, checked for
-     * equivalence, then blocks) and returns it; the caller owns it.
+     * Cuts without fine-tuning or measuring (all steps at once when {@link #steps} is more than 1):
+     * builds the trimmed model (channels, checked for equivalence, then blocks) and returns it; the
+     * caller owns it.
      *
      * @throws IllegalStateException when the equivalence check fails (nothing is changed)
      */
     public SlimModel cut() {
         validate();
-        String resultName = resultName();
+        cuts.clear();
+        equivalenceError = Double.NaN;
         SlimModel current = source;
-        double ratio = macsTarget > 0 ? ratioForMacs() : channels;
-        if (ratio > 0) {
-            List<ChannelGroup> groups = groups();
-            Map<String, int[]> keep = chooseChannels(groups, ratio);
-            Interrupted.check("trimming");
-            SlimModel trimmed = Trimmer.trimChannels(source, groups, keep, resultName);
-            try (SlimModel zeroed = Trimmer.zeroRemoved(source, groups, keep)) {
-                Interrupted.check("trimming");
-                equivalenceError = maxDifference(trimmed, zeroed);
-            } catch (RuntimeException e) {
-                trimmed.close();
-                throw e;
+        if (cutsChannels()) {
+            for (int k = 1; k <= steps; k++) {
+                SlimModel next = cutOnce(current, (double) k / steps, k == steps && blocks == 0 ? resultName()
+                        : resultName() + "-step" + k);
+                if (current != source) {
+                    current.close();
+                }
+                current = next;
+                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), Double.NaN, Double.NaN, ""));
             }
-            if (!(equivalenceError <= TOLERANCE)) {
-                trimmed.close();
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "trim equivalence check failed: outputs differ by %.3g (> %.0e) from the original with the"
-                                + " removed channels zeroed; the model was not changed", equivalenceError, TOLERANCE));
-            }
-            current = trimmed;
         }
-        if (blocks > 0) {
-            Set<String> drop = leastImportantBlocks(current, blocks);
-            SlimModel dropped = Trimmer.dropBlocks(current, drop, resultName);
-            if (current != source) {
-                current.close();
-            }
-            current = dropped;
+        return dropBlocks(current);
+    }
+
+    private SlimModel dropBlocks(SlimModel current) {
+        if (blocks == 0) {
+            return current;
         }
-        return current;
+        Set<String> drop = leastImportantBlocks(current, blocks);
+        SlimModel dropped = Trimmer.dropBlocks(current, drop, resultName());
+        if (current != source) {
+            current.close();
+        }
+        return dropped;
     }
 
     @Override
     protected SlimModel execute(Run run) {
-        SlimModel trimmed = run.output(cut());
-        source.mask().ifPresent(mask -> keepZeros(trimmed, mask.paths()));
-        if (data() != null) {
-            accuracyAfterCut = Evaluator.evaluate(trimmed, data().test(), Probe.EVALUATION_BATCH).accuracy();
+        cuts.clear();
+        equivalenceError = Double.NaN;
+        SlimModel current = source;
+        var split = data() == null ? null : data().validation().orElse(data().test());
+        String splitName = data() == null ? "" : data().validation().isPresent() ? "validation" : "test";
+        if (cutsChannels()) {
+            for (int k = 1; k <= steps; k++) {
+                boolean last = k == steps;
+                SlimModel next = cutOnce(current, (double) k / steps, last && blocks == 0 ? resultName()
+                        : resultName() + "-step" + k);
+                if (current != source) {
+                    current.close();
+                }
+                current = next;
+                if (last) {
+                    current = run.output(dropBlocks(current));
+                }
+                keepZerosOf(current);
+                double cutAcc = split == null ? Double.NaN : Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
+                double tunedAcc = Double.NaN;
+                int e = last ? epochs() : epochsBetween();
+                if (e > 0) {
+                    try {
+                        run.fit(current, e, dev.slimkit.train.BatchLoss.crossEntropy(), List.of());
+                    } catch (dev.slimkit.train.Interrupted stop) {
+                        run.output(current);
+                        throw stop;
+                    }
+                    tunedAcc = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
+                }
+                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), cutAcc, tunedAcc, splitName));
+                if (last) {
+                    accuracyAfterCut = cutAcc;
+                }
+            }
+        } else {
+            current = run.output(dropBlocks(current));
+            keepZerosOf(current);
+            if (data() != null) {
+                accuracyAfterCut = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
+            }
+            if (epochs() > 0) {
+                run.fit(current);
+            }
         }
-        if (epochs() > 0) {
-            run.fit(trimmed);
+        return current;
+    }
+
+    /** A pruned source's zeros stay zeros in the channels kept, through fine-tuning too. */
+    private void keepZerosOf(SlimModel trimmed) {
+        source.mask().ifPresent(mask -> keepZeros(trimmed, mask.paths()));
+    }
+
+    /**
+     * One cut of {@code model} towards the target at {@code progress} (k/K of the way), checked for
+     * equivalence.
+     */
+    private SlimModel cutOnce(SlimModel model, double progress, String name) {
+        List<ChannelGroup> groups = groupsOf(model);
+        Map<String, float[]> scores = Importance.scores(model, groups, criterion, data() == null ? null : data().train(),
+                calibrationBatches(), config().batchSize(), config().seed());
+        Interrupted.check("trimming");
+        Map<String, Integer> counts = counts(model, groups, scores, progress);
+        Map<String, int[]> keep = keep(groups, scores, counts);
+        SlimModel trimmed = Trimmer.trimChannels(model, groups, keep, name);
+        double error;
+        try (SlimModel zeroed = Trimmer.zeroRemoved(model, groups, keep)) {
+            Interrupted.check("trimming");
+            error = maxDifference(trimmed, zeroed);
+        } catch (RuntimeException e) {
+            trimmed.close();
+            throw e;
+        }
+        if (!(error <= TOLERANCE)) {
+            trimmed.close();
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "trim equivalence check failed: outputs differ by %.3g (> %.0e) from the original with the"
+                            + " removed channels zeroed; the model was not changed", error, TOLERANCE));
+        }
+        equivalenceError = Double.isNaN(equivalenceError) ? error : Math.max(equivalenceError, error);
+        if (latencyTarget > 0) {
+            measuredMs = latencyTable.time(trimmed.spec(), trimmed.seed());
         }
         return trimmed;
+    }
+
+    /** Kept channel count per group key for the cut at {@code progress} of the way to the target. */
+    Map<String, Integer> counts(SlimModel model, List<ChannelGroup> groups, Map<String, float[]> scores, double progress) {
+        Map<String, Integer> original = new LinkedHashMap<>();
+        Groups.of(source.spec()).forEach(g -> original.put(g.producer(), g.width()));
+        if (channels > 0) {
+            double r = channels * progress;
+            if (!global) {
+                Map<String, Integer> out = new LinkedHashMap<>();
+                groups.forEach(g -> out.put(g.producer(), Math.min(g.width(),
+                        keptCount(original.getOrDefault(g.producer(), g.width()), r, roundTo))));
+                return out;
+            }
+            int total = groups.stream().mapToInt(g -> original.getOrDefault(g.producer(), g.width())).sum();
+            int now = groups.stream().mapToInt(ChannelGroup::width).sum();
+            return globalCounts(groups, scores, Math.max(0, now - (int) Math.round(total * (1 - r))));
+        }
+        if (latencyTarget > 0) {
+            return latencyCounts(model, groups, scores, progress);
+        }
+        boolean macs = macsTarget > 0;
+        double target = 1 - (1 - (macs ? macsTarget : paramsTarget)) * progress;
+        double budget = target * (macs ? source.spec().macs() : params(source.spec()));
+        java.util.function.Function<Map<String, Integer>, Double> cost = c -> {
+            ModelSpec spec = specFor(model.spec(), groups, c);
+            return (double) (macs ? spec.macs() : params(spec));
+        };
+        if (global) {
+            int removable = groups.stream().mapToInt(g -> g.width() - minimumKept(g.width())).sum();
+            for (int n = 0; n <= removable; n++) {
+                Map<String, Integer> c = globalCounts(groups, scores, n);
+                if (cost.apply(c) <= budget) {
+                    return c;
+                }
+            }
+            return globalCounts(groups, scores, removable);
+        }
+        Map<String, Integer> c = null;
+        for (int step = 0; step < 100; step++) {
+            double r = step / 100.0;
+            c = new LinkedHashMap<>();
+            for (ChannelGroup g : groups) {
+                c.put(g.producer(), Math.min(g.width(), keptCount(original.getOrDefault(g.producer(), g.width()), r, roundTo)));
+            }
+            if (cost.apply(c) <= budget) {
+                return c;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Global ranking: the {@code remove} channels with the lowest scores, each divided by its
+     * group's mean, across all groups; a group loses at most {@link #maxPerLayer} of its channels
+     * and keeps at least one; kept counts are then rounded up to multiples of {@link #round}.
+     */
+    Map<String, Integer> globalCounts(List<ChannelGroup> groups, Map<String, float[]> scores, int remove) {
+        record Entry(String group, double score) {}
+        List<Entry> all = new ArrayList<>();
+        Map<String, Integer> removed = new LinkedHashMap<>();
+        Map<String, Integer> limit = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            double[] n = normalizedSorted(scores.get(g.producer()));
+            for (double v : n) {
+                all.add(new Entry(g.producer(), v));
+            }
+            removed.put(g.producer(), 0);
+            limit.put(g.producer(), Math.min(g.width() - 1, (int) Math.floor(cap() * g.width() + 1e-9)));
+        }
+        all.sort(Comparator.comparingDouble(Entry::score));
+        int done = 0;
+        for (Entry e : all) {
+            if (done >= remove) {
+                break;
+            }
+            if (removed.get(e.group()) < limit.get(e.group())) {
+                removed.merge(e.group(), 1, Integer::sum);
+                done++;
+            }
+        }
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            int kept = g.width() - removed.get(g.producer());
+            out.put(g.producer(), kept == g.width() ? kept : roundUp(kept, g.width()));
+        }
+        return out;
+    }
+
+    /** Scores divided by their mean (all ones when the mean is 0), ascending. */
+    static double[] normalizedSorted(float[] scores) {
+        double mean = 0;
+        for (float s : scores) {
+            mean += s;
+        }
+        mean /= scores.length;
+        double[] out = new double[scores.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = mean > 0 ? scores[i] / mean : 1;
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private Map<String, Integer> latencyCounts(SlimModel model, List<ChannelGroup> groups, Map<String, float[]> scores,
+            double progress) {
+        Map<String, int[]> candidates = new LinkedHashMap<>();
+        Map<String, double[]> sorted = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            Set<Integer> c = new java.util.TreeSet<>(Comparator.reverseOrder());
+            for (double r : new double[] {0.25, 0.5, 0.75}) {
+                int n = keptCount(g.width(), r, roundTo);
+                if (n < g.width()) {
+                    c.add(n);
+                }
+            }
+            candidates.put(g.producer(), c.stream().mapToInt(Integer::intValue).toArray());
+            sorted.put(g.producer(), normalizedSorted(scores.get(g.producer())));
+        }
+        latencyTable = LatencyTable.build(model, groups, candidates, timer, latencyBatch);
+        double originalMs = model == source ? latencyTable.baseMs() : latencyTable.time(source.spec(), source.seed());
+        double targetMs = originalMs * (1 - (1 - latencyTarget) * progress);
+        // the additive prediction errs; aim lower by the measured miss, at most three times
+        double aim = targetMs;
+        Map<String, Integer> best = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Map<String, Integer> widths = latencyTable.choose(groups, sorted, aim);
+            if (widths == null) {
+                break;
+            }
+            best = widths;
+            predictedMs = latencyTable.predict(widths);
+            double ms = latencyTable.time(specFor(model.spec(), groups, widths), model.seed());
+            if (ms <= targetMs * 1.02) {
+                break;
+            }
+            aim *= targetMs / ms;
+        }
+        if (best == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "cannot reach [%s] of the measured latency"
+                    + " (%.3f ms at batch %d) even with every group at its narrowest candidate; pass a larger fraction",
+                    latencyTarget, originalMs, latencyBatch));
+        }
+        return best;
+    }
+
+    /** The most important {@code counts} channels of each group, in ascending index order. */
+    static Map<String, int[]> keep(List<ChannelGroup> groups, Map<String, float[]> scores, Map<String, Integer> counts) {
+        Map<String, int[]> keep = new LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            int n = counts.getOrDefault(g.producer(), g.width());
+            if (n >= g.width()) {
+                continue;
+            }
+            float[] s = scores.get(g.producer());
+            Integer[] order = new Integer[g.width()];
+            for (int c = 0; c < order.length; c++) {
+                order[c] = c;
+            }
+            // highest score first; ties keep the lower index
+            Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> -s[c]).thenComparingInt(c -> c));
+            int[] kept = new int[n];
+            for (int i = 0; i < n; i++) {
+                kept[i] = order[i];
+            }
+            Arrays.sort(kept);
+            keep.put(g.producer(), kept);
+        }
+        return keep;
+    }
+
+    /** {@code spec} with every producer of each listed group at its kept count. */
+    static ModelSpec specFor(ModelSpec spec, List<ChannelGroup> groups, Map<String, Integer> counts) {
+        Map<String, Integer> width = new java.util.HashMap<>();
+        for (ChannelGroup g : groups) {
+            Integer n = counts.get(g.producer());
+            if (n != null) {
+                g.producers().forEach(p -> width.put(p, n));
+            }
+        }
+        return spec.withLayers(Trimmer.mapLayers(spec.layers(), "", (path, layer) ->
+                width.containsKey(path) ? layer.withOut(width.get(path)) : layer));
+    }
+
+    /** Learnable parameters of a spec: conv and linear weights and biases, batch-norm γ and β. */
+    public static long params(ModelSpec spec) {
+        long n = 0;
+        for (ModelSpec.LayerTrace t : spec.trace()) {
+            Layer l = t.layer();
+            long in = t.inputShape()[0];
+            switch (l.kind()) {
+                case CONV -> n += (long) l.out() * in * l.kernel() * l.kernel() + (l.bias() ? l.out() : 0);
+                case LINEAR -> n += (long) l.out() * Arrays.stream(t.inputShape()).reduce(1, (a, b) -> a * b) + l.out();
+                case BATCH_NORM -> n += 2 * in;
+                default -> { }
+            }
+        }
+        return n;
     }
 
     /** A pruned source's zeros stay zeros in the channels kept, through fine-tuning too. */
@@ -272,7 +765,17 @@ public final class TrimStep extends Step<TrimStep> {
             r.metric("equivalence check max |Δ|", equivalenceError);
         }
         if (!Double.isNaN(accuracyAfterCut)) {
-            r.metric("accuracy right after the cut", accuracyAfterCut);
+            r.metric("accuracy right after the " + (steps > 1 ? "last " : "") + "cut ("
+                    + (data().validation().isPresent() ? "validation" : "test") + ")", accuracyAfterCut);
+        }
+        if (latencyTable != null) {
+            r.metric("latency ms batch " + latencyBatch + ": original (table)", latencyTable.baseMs());
+            r.metric("latency ms batch " + latencyBatch + ": target", latencyTable.baseMs() * latencyTarget);
+            r.metric("latency ms batch " + latencyBatch + ": predicted", predictedMs);
+            r.metric("latency ms batch " + latencyBatch + ": measured", measuredMs);
+            r.note(run.format("latency target %.2f at batch %d: predicted %.3f ms, measured %.3f ms (%.3f of the"
+                    + " original's %.3f ms); %d models timed for the table", latencyTarget, latencyBatch, predictedMs,
+                    measuredMs, measuredMs / latencyTable.baseMs(), latencyTable.baseMs(), latencyTable.measurements()));
         }
         if (measuresLatency()) {
             r.note(run.format("%.2f× fewer MACs, measured %.2f× faster at batch 1 and %.2f× at batch 32",
@@ -283,44 +786,18 @@ public final class TrimStep extends Step<TrimStep> {
 
     @Override
     protected void recipe(StepResult.Builder r) {
-        r.recipe("channels", macsTarget > 0 ? "to " + macsTarget + " of the MACs (ratio " + ratioForMacs() + ")"
-                : Double.toString(channels));
-        r.recipe("criterion", criterion.name().toLowerCase(Locale.ROOT));
+        String target = channels > 0 ? Double.toString(channels)
+                : macsTarget > 0 ? "to " + macsTarget + " of the MACs"
+                : paramsTarget > 0 ? "to " + paramsTarget + " of the parameters"
+                : latencyTarget > 0 ? "to " + latencyTarget + " of the latency at batch " + latencyBatch : "none";
+        r.recipe("channels", target);
+        r.recipe("criterion", criterion.label() + (criterion == Criterion.TAYLOR ? " (" + calibrationBatches()
+                + " calibration batches)" : ""));
+        r.recipe("ranking", global ? "global (at most " + cap() + " of a layer)" : "per group");
         r.recipe("round to", Integer.toString(roundTo));
+        r.recipe("steps", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
         r.recipe("blocks removed", Integer.toString(blocks));
         r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
-    }
-
-    /** Kept channels per producer: the most important, rounded, in ascending index order. */
-    Map<String, int[]> chooseChannels(List<ChannelGroup> groups, double ratio) {
-        Map<String, int[]> keep = new LinkedHashMap<>();
-        var params = source.parameters();
-        for (ChannelGroup g : groups) {
-            int n = keptCount(g.width(), ratio, roundTo);
-            float[] scores = new float[g.width()];
-            float[] values = criterion == Criterion.BN
-                    ? params.get(g.norms().get(0) + ".gamma").getArray().toFloatArray()
-                    : params.get(g.producer() + ".weight").getArray().toFloatArray();
-            int rowSize = values.length / g.width();
-            for (int c = 0; c < g.width(); c++) {
-                for (int i = 0; i < rowSize; i++) {
-                    scores[c] += Math.abs(values[c * rowSize + i]);
-                }
-            }
-            Integer[] order = new Integer[g.width()];
-            for (int c = 0; c < order.length; c++) {
-                order[c] = c;
-            }
-            // highest score first; ties keep the lower index
-            Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> -scores[c]).thenComparingInt(c -> c));
-            int[] kept = new int[n];
-            for (int i = 0; i < n; i++) {
-                kept[i] = order[i];
-            }
-            Arrays.sort(kept);
-            keep.put(g.producer(), kept);
-        }
-        return keep;
     }
 
     /** Channels kept out of {@code width} when removing {@code ratio}, rounded to a multiple of {@code round}. */
@@ -334,28 +811,6 @@ public final class TrimStep extends Step<TrimStep> {
             n = width;
         }
         return Math.max(1, n);
-    }
-
-    /** The smallest channel ratio whose MACs fraction is at most the target. */
-    private double ratioForMacs() {
-        long original = source.spec().macs();
-        List<ChannelGroup> groups = groups();
-        for (int step = 1; step < 100; step++) {
-            double r = step / 100.0;
-            var spec = source.spec().withLayers(Trimmer.mapLayers(source.spec().layers(), "", (path, layer) -> {
-                for (ChannelGroup g : groups) {
-                    if (g.producer().equals(path)) {
-                        return layer.withOut(keptCount(g.width(), r, roundTo));
-                    }
-                }
-                return layer;
-            }));
-            if ((double) spec.macs() / original <= macsTarget) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("cannot reach [" + macsTarget + "] of the MACs by cutting channels of "
-                + groups.stream().map(ChannelGroup::producer).toList() + "; pass a larger fraction, fewer exclusions or blocks(...)");
     }
 
     private Set<String> leastImportantBlocks(SlimModel model, int k) {
@@ -388,7 +843,7 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /** Max |trimmed(x) − zeroed(x)| on a fixed random batch, in inference mode. */
-    private static double maxDifference(SlimModel a, SlimModel b) {
+    static double maxDifference(SlimModel a, SlimModel b) {
         GradMode.disableOnThisThread();
         try (NDManager m = a.manager().newSubManager()) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(1234);

@@ -27,10 +27,11 @@ public final class Trimmer {
     private Trimmer() {}
 
     /**
-     * A copy of {@code model} in which each group's producer keeps only the channels listed for it
-     * (sorted, distinct, at least one).
+     * A copy of {@code model} in which every member of each group keeps only the channels listed
+     * for the group (sorted, distinct, at least one): the same indices in every producer, norm and
+     * consumer of a residual group.
      *
-     * @param keep kept channel indices by producer path; groups not listed keep everything
+     * @param keep kept channel indices by the group's first producer; groups not listed keep everything
      */
     public static SlimModel trimChannels(SlimModel model, List<ChannelGroup> groups, Map<String, int[]> keep, String name) {
         Map<String, int[]> outKeep = new HashMap<>();
@@ -44,7 +45,7 @@ public final class Trimmer {
             if (k.length < 1) {
                 throw new IllegalArgumentException("trimming would empty layer [" + g.producer() + "]; keep at least one channel");
             }
-            outKeep.put(g.producer(), k);
+            g.producers().forEach(p -> outKeep.put(p, k));
             g.norms().forEach(n -> normKeep.put(n, k));
             for (ChannelGroup.Consumer c : g.consumers()) {
                 int[] features = new int[k.length * c.positions()];
@@ -107,7 +108,8 @@ public final class Trimmer {
             for (int c : k) {
                 kept[c] = 1f;
             }
-            List<String> rowsToZero = new ArrayList<>(List.of(g.producer() + ".weight", g.producer() + ".bias"));
+            List<String> rowsToZero = new ArrayList<>();
+            g.producers().forEach(p -> rowsToZero.addAll(List.of(p + ".weight", p + ".bias")));
             g.norms().forEach(n -> rowsToZero.addAll(List.of(n + ".gamma", n + ".beta")));
             for (String path : rowsToZero) {
                 Parameter p = params.get(path);

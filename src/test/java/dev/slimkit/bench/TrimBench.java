@@ -1,44 +1,125 @@
 package dev.slimkit.bench;
 
 import dev.slimkit.Slim;
+import dev.slimkit.io.ModelIO;
 import dev.slimkit.measure.Latency;
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.trim.TrimStep;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Trimming benchmark (run by {@code install/bench.sh trim}): for {@code cnn-small} and {@code
- * resnet20} (random weights: latency does not depend on their values), trims channels at several
- * ratios (rounded to 8) and prints, per ratio, the MACs ratio and the measured latency ratio at
- * batch 1 and 32 (median of 100 runs after 20 warm-up runs, same process, same threads).
+ * resnet20} (random weights: latency does not depend on their values), trims channels in several
+ * configurations and prints, per configuration, the MACs reduction, the measured speed-up at batch
+ * 1 and 32 (median of 100 runs after 20 warm-up runs, same process, same threads, against the
+ * untrimmed model measured in the same run) and the speed-up / MACs-reduction ratio. Then a
+ * {@code latency(0.5)} trim of resnet20 at batch 32: its predicted and measured latency, and the
+ * latency ratio re-measured in a fresh JVM (both models loaded from files there).
  */
 public final class TrimBench {
 
     private TrimBench() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("measure")) {
+            freshProcess(Path.of(args[1]), Path.of(args[2]));
+            return;
+        }
         System.out.printf(Locale.ROOT, "threads=%d%n", Latency.threads());
-        System.out.printf(Locale.ROOT, "%-10s %6s %10s %10s %12s %12s %9s %9s%n",
-                "model", "ratio", "MACs", "MACs x", "ms b1", "ms b32", "speed b1", "speed b32");
+        System.out.printf(Locale.ROOT, "%-10s %-28s %10s %8s %9s %9s %8s %8s %7s %7s%n", "model", "configuration", "MACs",
+                "MACs ÷", "ms b1", "ms b32", "speed b1", "speed32", "b1/MAC", "b32/MAC");
         for (String arch : new String[] {"cnn-small", "resnet20"}) {
             try (SlimModel base = Slim.model(arch, 10)) {
                 Latency.measure(base, 32); // warm the engine and its threads before the figures that count
                 Latency.Stats b1 = Latency.measure(base, 1);
                 Latency.Stats b32 = Latency.measure(base, 32);
-                print(arch, 0, base.spec().macs(), 1, b1.medianMs(), b32.medianMs(), 1, 1);
+                print(arch, "original", base.spec().macs(), 1, b1.medianMs(), b32.medianMs(), 1, 1);
+                List<String> names = new ArrayList<>();
+                List<Function<SlimModel, TrimStep>> configs = new ArrayList<>();
                 for (double ratio : new double[] {0.25, 0.5, 0.75}) {
-                    try (SlimModel t = Slim.trim(base).channels(ratio).round(8).cut()) {
+                    names.add("all groups " + ratio);
+                    configs.add(m -> Slim.trim(m).channels(ratio));
+                }
+                if (arch.equals("resnet20")) {
+                    names.add("inner convs only 0.5");
+                    configs.add(m -> Slim.trim(m).channels(0.5).exclude("conv1,s2b1.conv2,s3b1.conv2"));
+                    names.add("global l1 0.5");
+                    configs.add(m -> Slim.trim(m).channels(0.5).global(true));
+                    names.add("macs 0.25 (uniform)");
+                    configs.add(m -> Slim.trim(m).macs(0.25));
+                    names.add("all 0.5 + 3 blocks");
+                    configs.add(m -> Slim.trim(m).channels(0.5).blocks(3));
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    try (SlimModel t = configs.get(i).apply(base).cut()) {
                         Latency.Stats t1 = Latency.measure(t, 1);
                         Latency.Stats t32 = Latency.measure(t, 32);
-                        print(arch, ratio, t.spec().macs(), (double) base.spec().macs() / t.spec().macs(),
+                        print(arch, names.get(i), t.spec().macs(), (double) base.spec().macs() / t.spec().macs(),
                                 t1.medianMs(), t32.medianMs(), b1.medianMs() / t1.medianMs(), b32.medianMs() / t32.medianMs());
                     }
                 }
             }
         }
+        latencyTarget();
     }
 
-    private static void print(String arch, double ratio, long macs, double macsX, double ms1, double ms32, double s1, double s32) {
-        System.out.printf(Locale.ROOT, "%-10s %6.2f %10d %9.2fx %12.3f %12.3f %8.2fx %8.2fx%n",
-                arch, ratio, macs, macsX, ms1, ms32, s1, s32);
+    /** resnet20 latency(0.5) at batch 32: predicted, measured here, and re-measured in a fresh process. */
+    private static void latencyTarget() throws Exception {
+        try (SlimModel base = Slim.model("resnet20", 10)) {
+            TrimStep step = Slim.trim(base).latency(0.5).latencyBatch(32);
+            long t0 = System.nanoTime();
+            try (SlimModel t = step.cut()) {
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double original = step.latencyTable().baseMs();
+                System.out.printf(Locale.ROOT, "latency target 0.5 at batch 32 (resnet20): table of %d entries, %d models"
+                        + " timed, %.1f s; original %.3f ms, predicted %.3f ms (%.3f), measured %.3f ms (%.3f);"
+                        + " MACs ÷ %.2f%n", step.latencyTable().rows().size(), step.latencyTable().measurements(), seconds,
+                        original, step.predictedMs(), step.predictedMs() / original, step.measuredMs(),
+                        step.measuredMs() / original, (double) base.spec().macs() / t.spec().macs());
+                Path dir = Files.createTempDirectory("slimkit-trimbench");
+                Path a = dir.resolve("original.slim");
+                Path b = dir.resolve("trimmed.slim");
+                ModelIO.save(base, a);
+                ModelIO.save(t, b);
+                List<String> cmd = new ArrayList<>();
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrimBench.class.getName(), "measure",
+                        a.toString(), b.toString()));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith("fresh process")) {
+                            System.out.println(line);
+                        }
+                    }
+                }
+                p.waitFor();
+            }
+        }
+    }
+
+    private static void freshProcess(Path original, Path trimmed) throws Exception {
+        try (SlimModel a = ModelIO.load(original); SlimModel b = ModelIO.load(trimmed)) {
+            Latency.measure(a, 32); // warm up
+            Latency.Stats la = Latency.measure(a, 32);
+            Latency.Stats lb = Latency.measure(b, 32);
+            System.out.printf(Locale.ROOT, "fresh process: original %s; trimmed %s; ratio %.3f (target 0.5, ±10%%:"
+                    + " 0.45–0.55)%n", la, lb, lb.medianMs() / la.medianMs());
+        }
+    }
+
+    private static void print(String arch, String config, long macs, double macsX, double ms1, double ms32, double s1,
+            double s32) {
+        System.out.printf(Locale.ROOT, "%-10s %-28s %10d %7.2fx %9.3f %9.3f %7.2fx %7.2fx %7.2f %7.2f%n",
+                arch, config, macs, macsX, ms1, ms32, s1, s32, s1 / macsX, s32 / macsX);
     }
 }

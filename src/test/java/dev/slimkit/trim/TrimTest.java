@@ -45,20 +45,21 @@ class TrimTest {
     }
 
     @Test
-    void resnetGroupsAreInnerConvsAndTrimIsEquivalent() {
+    void resnetGroupsAndTrimIsEquivalent() {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.5, 1)) {
             FitLoop.fit(model, DATA, TrainConfig.defaults().batchSize(32), List.of());
             List<ChannelGroup> groups = Groups.of(model.spec());
-            assertEquals(9, groups.size());
-            assertEquals("s1b1.conv1.out ⇒ s1b1.bn1, s1b1.conv2.in", groups.get(0).describe());
-            assertEquals("s2b1.conv1", groups.get(3).producer());
+            assertEquals(12, groups.size());
+            assertEquals("s1b1.conv1.out ⇒ s1b1.bn1, s1b1.conv2.in", groups.get(1).describe());
+            assertEquals("s2b1.conv1", groups.get(4).producer());
+            assertEquals(ChannelGroup.Kind.RESIDUAL, groups.get(5).kind());
             TrimStep step = Slim.trim(model).channels(0.5).round(4);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "max diff " + step.equivalenceError());
                 assertTrue(trimmed.spec().macs() < model.spec().macs());
                 Layer s2b1 = trimmed.spec().layers().stream().filter(l -> l.name().equals("s2b1")).findFirst().orElseThrow();
                 assertEquals(8, s2b1.body().get(0).out(), "inner conv 16 → 8");
-                assertEquals(16, s2b1.body().get(3).out(), "outer conv keeps the stage width");
+                assertEquals(8, s2b1.body().get(3).out(), "the stage width is cut too (16 → 8)");
             }
         }
     }
@@ -130,7 +131,7 @@ class TrimTest {
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).blocks(7).validate()).getMessage());
             assertEquals("exclude pattern [fc9] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).channels(0.5).exclude("fc9").validate()).getMessage());
-            assertEquals("nothing to trim; pass channels(...), macs(...) or blocks(...)",
+            assertEquals("nothing to trim; pass channels(...), macs(...), params(...), latency(...) or blocks(...)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).validate()).getMessage());
         }
     }

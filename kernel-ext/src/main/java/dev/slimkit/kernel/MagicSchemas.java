@@ -69,6 +69,7 @@ final class MagicSchemas {
             .positional("NAME", "session model to train (in place)")
             .option("data", "D", "session data to train on")
             .include(MagicSchemas::training)
+            .option("bn-l1", "LAMBDA", "Network Slimming sparse training: add LAMBDA·Σ|gamma| over batch norms to the loss, e.g. 1e-4")
             .option("as", "NEW", "train a copy under this name, leaving NAME unchanged");
     static final MagicArgs TRANSFER = MagicArgs.of("transfer",
             "Fine-tune trained model NAME on new data: new head for the data's classes, backbone frozen (weights,"
@@ -120,13 +121,24 @@ final class MagicSchemas {
             .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
             .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
     static final MagicArgs TRIM = MagicArgs.of("trim",
-            "Remove whole channels and/or residual blocks of NAME: a genuinely smaller, faster dense model. Every channel"
-                    + " cut is checked against the original with those channels zeroed (to 1e-4).")
+            "Remove whole channels and/or residual blocks of NAME: a genuinely smaller, faster dense model. Channels tied"
+                    + " by residual additions are cut together with the same indices. Every channel cut is checked against"
+                    + " its input with those channels zeroed (to 1e-4).")
             .positional("NAME", "session model (left unchanged; the result is a new model)")
-            .option("channels", "R", "fraction of each group's channels to remove, in (0, 1)")
+            .option("channels", "R", "fraction of each group's channels to remove (of all channels with --global), in (0, 1)")
             .option("macs", "R", "instead: remove channels until MACs are at most this fraction, in (0, 1)")
-            .option("criterion", "C", "channel importance: l1 (filter norm, Li et al.) or bn (|gamma|, Network Slimming); default l1")
+            .option("params", "R", "instead: remove channels until parameters are at most this fraction, in (0, 1)")
+            .option("latency", "R", "instead: until latency measured at --latency-batch is at most this fraction, in (0, 1)")
+            .option("latency-batch", "B", "batch size of --latency (default " + TrimStep.DEFAULT_LATENCY_BATCH + ")")
+            .option("criterion", "C", "channel importance: l1 (filter norm, Li et al.), l2-group (norm over the whole group),"
+                    + " taylor (|w·grad|, Molchanov et al.) or bn (|gamma|, Network Slimming); default l1")
+            .option("calibration", "K", "training batches of the taylor criterion (default " + TrimStep.DEFAULT_CALIBRATION + ")")
+            .flag("global", "rank channels across all groups (normalized per group) instead of within each")
+            .option("max-per-layer", "F", "with --global: largest fraction of one layer to remove (default "
+                    + TrimStep.DEFAULT_MAX_PER_LAYER + ")")
             .option("round", "N", "keep channel counts multiples of N (default " + TrimStep.DEFAULT_ROUND + ")")
+            .option("steps", "K", "reach the target in K cuts, fine-tuning between them (default 1)")
+            .option("epochs-per-step", "E", "with --steps: epochs of fine-tuning between two cuts (default 1)")
             .option("blocks", "K", "also remove the K least important identity residual blocks")
             .option("data", "D", "session data for fine-tuning and accuracy")
             .option("exclude", "PATTERNS", "layers to leave whole: comma-separated globs on layer paths")

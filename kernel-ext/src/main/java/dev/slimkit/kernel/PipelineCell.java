@@ -73,7 +73,7 @@ final class PipelineCell {
             throw new UsageError("%%pipeline: line " + n + ": distill needs --student ARCH|NAME, e.g. --student cnn-small");
         }
         Function<SlimModel, Step<?>> factory = switch (kind) {
-            case "train" -> m -> StepOptions.common(a, new TrainStep(m));
+            case "train" -> m -> StepOptions.train(a, new TrainStep(m));
             case "transfer" -> m -> StepOptions.transfer(a, new TransferStep(m));
             case "distill" -> m -> StepOptions.distill(a, new DistillStep(m), models);
             case "prune" -> m -> StepOptions.prune(a, new PruneStep(m));

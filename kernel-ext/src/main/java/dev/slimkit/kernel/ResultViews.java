@@ -24,6 +24,17 @@ final class ResultViews {
         sink.display(Tables.stepResult(r));
     }
 
+    /** With sparse training ({@code --bn-l1}): also the |gamma| distribution before and after. */
+    static void train(DisplaySink sink, StepResult r, double[] gammasBefore, dev.slimkit.model.SlimModel trained) {
+        train(sink, r);
+        if (gammasBefore != null && trained != null) {
+            Map<String, double[]> g = new LinkedHashMap<>();
+            g.put("before", gammasBefore);
+            g.put("after", dev.slimkit.step.TrainStep.gammas(trained));
+            sink.display(Charts.gammaDistribution(r.model() + ": batch-norm |gamma| before and after sparse training", g));
+        }
+    }
+
     static void transfer(DisplaySink sink, StepResult r) {
         sink.display(Tables.stepResult(r));
         sink.display(Tables.metrics(r.metrics(), "transfer figures"));
@@ -47,10 +58,28 @@ final class ResultViews {
         sink.display(Tables.metrics(r.metrics(), "pruning figures"));
     }
 
-    static void trim(DisplaySink sink, StepResult r, String source) {
+    static void trim(DisplaySink sink, StepResult r, String source, dev.slimkit.trim.TrimStep step) {
         sink.display(Charts.layerWidths(r.before(), r.after(), source + " → " + r.model() + ": output width per layer"));
         sink.display(Tables.stepResult(r));
         sink.display(Tables.metrics(r.metrics(), "trimming figures"));
+        if (step.latencyTable() != null) {
+            sink.display(Tables.latencyTable(step.latencyTable(), source + ": measured latency of candidate widths"
+                    + " (one group cut, the rest whole)"));
+        }
+        List<dev.slimkit.trim.TrimStep.Cut> cuts = step.cuts();
+        if (cuts.size() > 1 && cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterCut()))) {
+            double[] k = cuts.stream().mapToDouble(c -> c.step()).toArray();
+            Map<String, double[][]> acc = new LinkedHashMap<>();
+            acc.put("after the cut", new double[][] {k, cuts.stream().mapToDouble(c -> c.accuracyAfterCut()).toArray()});
+            if (cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterTune()))) {
+                acc.put("after fine-tuning", new double[][] {k, cuts.stream().mapToDouble(c -> c.accuracyAfterTune()).toArray()});
+            }
+            String split = cuts.get(0).split();
+            sink.display(Charts.lines(r.model() + ": " + split + " accuracy per step", "step", split + " accuracy", acc));
+            long base = r.before().macs();
+            sink.display(Charts.lines(r.model() + ": MACs per step (fraction of the original)", "step", "MACs / original",
+                    Map.of("MACs", new double[][] {k, cuts.stream().mapToDouble(c -> (double) c.macs() / base).toArray()})));
+        }
     }
 
     static void evaluation(DisplaySink sink, Evaluation e, List<String> classes, String model, String data) {

@@ -12,6 +12,7 @@ import dev.slimkit.prune.PruneStep;
 import dev.slimkit.prune.Sensitivity;
 import dev.slimkit.report.Tables;
 import dev.slimkit.transfer.TransferStep;
+import dev.slimkit.step.TrainStep;
 import dev.slimkit.trim.TrimStep;
 import dev.slimkit.pipeline.Pipeline;
 import io.github.spencerpark.jupyter.kernel.magic.registry.CellMagic;
@@ -82,8 +83,9 @@ public final class SlimkitMagics {
     public void train(List<String> args) {
         MagicArgs.Parsed a = parse(TRAIN, args);
         if (a != null) {
-            var step = errors.call("%train", () -> StepOptions.common(a, Slim.train(model(a, "NAME"), data(a, true))));
-            ResultViews.train(sink, runner.run("%train", step));
+            var step = errors.call("%train", () -> StepOptions.train(a, Slim.train(model(a, "NAME"), data(a, true))));
+            double[] gammas = step.bnL1() > 0 ? TrainStep.gammas(model(a, "NAME")) : null;
+            ResultViews.train(sink, runner.run("%train", step), gammas, step.model());
         }
     }
 
@@ -138,7 +140,7 @@ public final class SlimkitMagics {
             TrimStep step = errors.call("%trim", () -> StepOptions.trim(a, Slim.trim(model(a, "NAME")).data(data(a, false)))
                     .validate());
             sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
-            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
+            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"), step);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.slimkit.model.SlimModel;
 import dev.slimkit.prune.PruneStep;
 import dev.slimkit.schedule.Schedule;
 import dev.slimkit.step.Step;
+import dev.slimkit.step.TrainStep;
 import dev.slimkit.train.TrainConfig;
 import dev.slimkit.transfer.TransferStep;
 import dev.slimkit.trim.TrimStep;
@@ -33,6 +34,13 @@ final class StepOptions {
             step.schedule(Schedule.named(a.string("schedule", "")));
         }
         return a.flag("no-latency") ? step.measureLatency(false) : step;
+    }
+
+    /** {@code %train}: the training options plus {@code --bn-l1}. */
+    static TrainStep train(MagicArgs.Parsed a, TrainStep step) {
+        common(a, step);
+        a.ifNumber("bn-l1", step::bnL1);
+        return step;
     }
 
     static TransferStep transfer(MagicArgs.Parsed a, TransferStep step) {
@@ -75,7 +83,15 @@ final class StepOptions {
         common(a, step);
         a.ifNumber("channels", step::channels);
         a.ifNumber("macs", step::macs);
+        a.ifNumber("params", step::params);
+        a.ifNumber("latency", step::latency);
+        a.ifInteger("latency-batch", step::latencyBatch);
         a.ifGiven("criterion", step::criterion);
+        a.ifInteger("calibration", step::calibration);
+        step.global(a.flag("global"));
+        a.ifNumber("max-per-layer", step::maxPerLayer);
+        a.ifInteger("steps", step::steps);
+        a.ifInteger("epochs-per-step", step::epochsPerStep);
         a.ifInteger("round", step::round);
         a.ifInteger("blocks", step::blocks);
         a.ifGiven("exclude", step::exclude);

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class UsageErrors {
 
-    private static final Pattern SETTER = Pattern.compile("(?<![\\w.])([a-z][A-Za-z]*)\\((\\.\\.\\.|true|[A-Za-z0-9]+)\\)");
+    private static final Pattern SETTER = Pattern.compile("(?<![\\w.])([a-z][A-Za-z0-9]*)\\((\\.\\.\\.|true|[A-Za-z0-9]+)\\)");
 
     private volatile String latest;
 

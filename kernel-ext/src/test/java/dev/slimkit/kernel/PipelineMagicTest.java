@@ -52,7 +52,8 @@ class PipelineMagicTest {
             {"prune --sparsity 0.5\nsquash --hard", "%%pipeline: line 2: unknown stage [squash]; choose train, transfer,"
                     + " distill, prune, trim"},
             {"trim --bogus 3", "%%pipeline: line 1: trim: unknown option [--bogus]; options: --channels, --macs,"
-                    + " --criterion, --round, --blocks, --data, --exclude, --epochs, --batch, --lr, --optimizer,"
+                    + " --params, --latency, --latency-batch, --criterion, --calibration, --global, --max-per-layer, --round,"
+                    + " --steps, --epochs-per-step, --blocks, --data, --exclude, --epochs, --batch, --lr, --optimizer,"
                     + " --weight-decay, --seed, --no-latency, --as (see %trim --help)"},
             {"distill --width 0.5", "%%pipeline: line 1: distill needs --student ARCH|NAME, e.g. --student cnn-small"},
             {"\nprune --data fm", "%%pipeline: line 2: prune takes its data from the pipeline's --data; drop --data"},

@@ -196,8 +196,17 @@ class SlimkitMagicsTest {
         setUpModel();
         assertError("%trim: --channels must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
                 () -> magics.trim(args("m --channels 1.5")));
-        assertError("%trim: pass --channels or --macs, not both", () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
-        assertError("%trim: nothing to trim; pass --channels, --macs or --blocks", () -> magics.trim(args("m")));
+        assertError("%trim: pass one of --channels, --macs, --params or --latency, not --macs as well",
+                () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
+        assertError("%trim: nothing to trim; pass --channels, --macs, --params, --latency or --blocks", () -> magics.trim(args("m")));
+        assertError("%trim: criterion must be l1, l2-group, taylor or bn, got [l3]", () -> magics.trim(args("m --channels 0.5 --criterion l3")));
+        assertError("%trim: --max-per-layer applies with --global only; add --global or drop it",
+                () -> magics.trim(args("m --channels 0.5 --max-per-layer 0.5")));
+        assertError("%trim: --epochs-per-step applies with --steps > 1; pass e.g. --steps 4",
+                () -> magics.trim(args("m --channels 0.5 --epochs-per-step 1")));
+        assertError("%trim: criterion taylor needs --data: its gradients come from training batches",
+                () -> magics.trim(args("m --channels 0.5 --criterion taylor")));
+        assertError("%train: --bn-l1 must be in [0, 1], got [-1.0]; pass e.g. 1e-4", () -> magics.train(args("m --data fm --bn-l1 -1")));
         assertError("%trim: exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
                 () -> magics.trim(args("m --channels 0.5 --exclude zz")));
         assertFalse(session.hasModel("m-trimmed"));
@@ -210,6 +219,24 @@ class SlimkitMagicsTest {
         assertTrue(sink.of(Table.class).stream().anyMatch(x -> x.name().equals("trimming figures")));
         assertEquals(8, session.model("m").spec().layers().get(0).out(), "source unchanged");
         assertTrue(sink.of(Html.class).stream().anyMatch(h -> h.html().contains("epoch 1/1")), "live progress followed the fine-tune");
+    }
+
+    @Test
+    void sparseTrainingThenIterativeGlobalTaylorTrim() {
+        setUpModel();
+        magics.train(args("m --data fm --batch 32 --bn-l1 1e-3"));
+        XYChart gammas = sink.of(XYChart.class).stream().filter(c -> c.getTitle().contains("|gamma| before and after"))
+                .findFirst().orElseThrow();
+        assertEquals(java.util.Set.of("before", "after"), gammas.getSeriesMap().keySet());
+        sink.clear();
+        magics.trim(args("m --channels 0.5 --global --criterion taylor --calibration 2 --steps 2 --epochs-per-step 1"
+                + " --round 2 --batch 32 --data fm --no-latency --as it"));
+        assertTrue(session.hasModel("it"));
+        Table groups = sink.of(Table.class).get(0);
+        assertEquals("kind", groups.columnNames().get(1));
+        List<String> titles = sink.of(XYChart.class).stream().map(XYChart::getTitle).toList();
+        assertTrue(titles.contains("it: test accuracy per step"), titles.toString());
+        assertTrue(titles.contains("it: MACs per step (fraction of the original)"), titles.toString());
     }
 
     @Test
