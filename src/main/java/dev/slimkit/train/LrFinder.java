@@ -123,7 +123,7 @@ public final class LrFinder {
     public LrFinder validate() {
         if (!(start < end)) {
             throw new IllegalArgumentException("start(...) [" + start + "] must be below end(...) [" + end
-                    + "]; pass e.g. start(1e-7) and end(10)");
+                    + "]; pass a smaller start(...) or a larger end(...)");
         }
         Evaluator.checkCompatible(model, data.train());
         return this;

@@ -106,7 +106,7 @@ class LrFinderTest {
     @Test
     void badInputsAreOneLineEach() {
         try (SlimModel m = SlimModel.create("mlp", 4, 0.25, 1)) {
-            assertEquals("start(...) [10.0] must be below end(...) [1.0]; pass e.g. start(1e-7) and end(10)",
+            assertEquals("start(...) [10.0] must be below end(...) [1.0]; pass a smaller start(...) or a larger end(...)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.lrFind(m, DATA).start(10).end(1).run())
                             .getMessage());
             assertEquals("steps(...) must be >= 5, got [4]; pass e.g. 100",
