@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks that print figures (never timed unit tests). Usage:
-#   install/bench.sh train [epochs]   cnn-small on Fashion-MNIST: slimkit vs Debian's PyTorch,
-#                                     same network, data, batch 128, Adam and thread count.
+#   install/bench.sh train [epochs] [seeds]  cnn-small on Fashion-MNIST: slimkit vs Debian's PyTorch,
+#                                     same network, init (PyTorch's default), data, batch 128, Adam and
+#                                     thread count; accuracy per seed (default 3).
 #   install/bench.sh trim             per channel-trim ratio: MACs ratio and measured latency ratio
 #                                     at batch 1 and 32 (cnn-small and resnet20).
+#   install/bench.sh latency [reps]   the same network twice in one comparison (must read 1.00×):
+#                                     twin/original latency ratio, interleaved vs one after the other.
 #   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k
 #                                     images): backbone run every batch vs cached features.
 set -euo pipefail
@@ -19,18 +22,19 @@ mvn -q -B -Dstyle.color=never dependency:build-classpath -pl src -Dmdep.includeS
 bench_cp="src/target/test-classes:src/target/classes:$(cat src/target/test-classpath.txt)"
 case "$what" in
   train)
-    epochs=${2:-1}
+    epochs=${2:-1}; seeds=${3:-3}
     echo "== slimkit (DJL $(grep -o '<djl.version>[^<]*' pom.xml | cut -d'>' -f2), PyTorch engine)"
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
-      dev.slimkit.bench.TrainBench "$epochs" | tee /tmp/slimkit-bench-java.txt
+      dev.slimkit.bench.TrainBench "$epochs" "$seeds" | tee /tmp/slimkit-bench-java.txt
     echo "== PyTorch peer (Debian python3-torch)"
-    /usr/bin/python3 "$here/bench_torch.py" "$epochs" | tee /tmp/slimkit-bench-torch.txt
+    /usr/bin/python3 "$here/bench_torch.py" "$epochs" "$seeds" | tee /tmp/slimkit-bench-torch.txt
     get() { grep "^$2=" "$1" | cut -d= -f2; }
     j=$(get /tmp/slimkit-bench-java.txt epoch_seconds); p=$(get /tmp/slimkit-bench-torch.txt epoch_seconds)
     echo "== result"
     echo "epoch seconds: slimkit $j, pytorch $p, ratio slimkit/pytorch $(/usr/bin/python3 -c "print(round($j/$p, 3))")"
-    echo "test accuracy: slimkit $(get /tmp/slimkit-bench-java.txt test_accuracy), pytorch $(get /tmp/slimkit-bench-torch.txt test_accuracy)"
+    echo "test accuracy (mean of $seeds seeds): slimkit $(get /tmp/slimkit-bench-java.txt test_accuracy), pytorch $(get /tmp/slimkit-bench-torch.txt test_accuracy)"
+    echo "  per seed: slimkit $(get /tmp/slimkit-bench-java.txt test_accuracy_seeds); pytorch $(get /tmp/slimkit-bench-torch.txt test_accuracy_seeds)"
     echo "data load (70k images): slimkit $(get /tmp/slimkit-bench-java.txt load_seconds) s, pytorch $(get /tmp/slimkit-bench-torch.txt load_seconds) s"
     echo "peak RSS: slimkit $(get /tmp/slimkit-bench-java.txt peak_rss_mb) MiB, pytorch $(get /tmp/slimkit-bench-torch.txt peak_rss_mb) MiB"
     ;;
@@ -43,5 +47,9 @@ case "$what" in
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TransferBench "${2:-3}"
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim or transfer" >&2; exit 2 ;;
+  latency)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.LatencyBench "${2:-3}"
+    ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer or latency" >&2; exit 2 ;;
 esac

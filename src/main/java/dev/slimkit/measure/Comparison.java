@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Models side by side: parameters, non-zero parameters, MACs, measured latency at batch 1 and 32,
- * test accuracy: what {@code %compare} shows ({@link dev.slimkit.report.Pareto} draws its
+ * Models side by side: parameters, non-zero parameters, MACs, measured latency at batch 1 and 32
+ * (median and IQR, the models measured in interleaved rounds), test accuracy: what {@code %compare} shows ({@link dev.slimkit.report.Pareto} draws its
  * accuracy-vs-cost frontier).
  *
  * @param rows one row per model, in the order given
@@ -45,13 +45,17 @@ public record Comparison(List<ComparisonRow> rows, String data, boolean latencyM
                 Evaluator.checkCompatible(m, data.test());
             }
         }
+        // Interleaved rounds after a shared warm-up: the order of the list does not bias latency.
+        List<Latency.Stats> b1 = latency ? Latency.measureInterleaved(models, 1, Latency.DEFAULT_WARMUP,
+                Latency.DEFAULT_RUNS) : null;
+        List<Latency.Stats> b32 = latency ? Latency.measureInterleaved(models, 32, Latency.DEFAULT_WARMUP,
+                Latency.DEFAULT_RUNS) : null;
         List<ComparisonRow> rows = new ArrayList<>();
-        for (SlimModel m : models) {
-            ModelStats s = ModelStats.of(m);
-            double ms1 = latency ? Latency.measure(m, 1).medianMs() : Double.NaN;
-            double ms32 = latency ? Latency.measure(m, 32).medianMs() : Double.NaN;
+        for (int i = 0; i < models.size(); i++) {
+            SlimModel m = models.get(i);
             double acc = data == null ? Double.NaN : Evaluator.evaluate(m, data.test(), 256).accuracy();
-            rows.add(new ComparisonRow(m.name(), s.params(), s.nonzeroParams(), s.macs(), ms1, ms32, acc));
+            rows.add(ComparisonRow.of(m.name(), ModelStats.of(m), latency ? b1.get(i) : null,
+                    latency ? b32.get(i) : null, acc));
         }
         return new Comparison(rows, data == null ? null : data.name(), latency, Latency.threads());
     }
@@ -59,6 +63,7 @@ public record Comparison(List<ComparisonRow> rows, String data, boolean latencyM
     /** The table's title: what accuracy and latency mean here. */
     public String title() {
         return "comparison" + (data == null ? "" : " (accuracy on " + data + " test)")
-                + (latencyMeasured ? " — latency: median of " + Latency.DEFAULT_RUNS + " runs, " + threads + " threads" : "");
+                + (latencyMeasured ? " — latency: median (IQR) of " + Latency.DEFAULT_RUNS + " interleaved rounds, "
+                        + threads + " threads; speed-up against the first model" : "");
     }
 }
