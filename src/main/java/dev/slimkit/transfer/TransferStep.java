@@ -44,7 +44,9 @@ import java.util.Set;
  *       their outputs (see {@link FeatureCache}); same weights, far less compute per epoch.
  * </ul>
  *
- * The step works on a copy when {@link #as} names one (the base stays as it was), else in place.
+ * The result takes the base's name unless {@link #as} names another. With a new head (the
+ * default) it is always a new model object, read from {@link #model()}, and the base object stays
+ * as it was; with {@code keepHead(true)} the base itself is tuned, or a copy under {@link #as}.
  * The tuned model's history holds the target task only, unless the model is tuned in place with
  * its head kept, when the target epochs follow the source ones. Defaults: a new head, freeze
  * backbone, 1 epoch, head multiplier 10 and backbone multiplier 0.1, no latency measurement.
