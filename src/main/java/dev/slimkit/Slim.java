@@ -111,6 +111,15 @@ public final class Slim {
     }
 
     /**
+     * Starts a learning-rate range test (Smith; fastai's {@code lr_find}) of {@code model} on
+     * {@code data}'s training split; {@code run()} returns the curve and a suggested rate and
+     * leaves the model's weights bit for bit as they were.
+     */
+    public static dev.slimkit.train.LrFinder lrFind(SlimModel model, ImageData data) {
+        return new dev.slimkit.train.LrFinder(model, data);
+    }
+
+    /**
      * Starts a pipeline from {@code base}: add stages ({@code .transfer(t -> ...)}, {@code
      * .distill(...)}, {@code .prune(...)}, {@code .trim(...)}), data and a folder, then {@code run()}.
      */

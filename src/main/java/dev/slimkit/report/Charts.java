@@ -665,6 +665,76 @@ public final class Charts {
         return lines(title, "|gamma|", "fraction of channels", series, Measure.PLAIN);
     }
 
+    /** Series names of {@link #lrFinder}. */
+    public static final String LR_LOSS = "loss (smoothed)";
+
+    /** Series of the suggested rate on {@link #lrFinder}. */
+    public static final String LR_SUGGESTION = "suggested (valley)";
+
+    /** Series of the steepest descent on {@link #lrFinder}. */
+    public static final String LR_STEEPEST = "steepest descent";
+
+    /**
+     * A learning-rate range test: the smoothed loss against the learning rate on a log axis (ticks
+     * at powers of ten, written 1e-4), the raw batch losses faint behind it, the valley suggestion
+     * and the steepest descent marked on the curve with their rates in the legend.
+     */
+    public static XYChart lrFinder(dev.slimkit.train.LrFinder.Result r, String title) {
+        XYChart chart = ChartStyle.xy(title, "learning rate (log scale)", "loss");
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(e -> {
+            double rounded = Math.rint(e);
+            return Math.abs(e - rounded) > 1e-6 ? " " : "1e" + (int) rounded;
+        });
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(Measure.PLAIN.tick());
+        double[] x = map(r.learningRates(), Math::log10);
+        if (x.length == 0) {
+            chart.addSeries("no data", new double[] {0}, new double[] {0});
+            return chart;
+        }
+        double[] xb = {Math.floor(x[0]), Math.ceil(x[x.length - 1] + 1e-9)};
+        // the y range: from just under the best loss to just over the first (the blow-up is clipped)
+        double best = java.util.Arrays.stream(r.smoothed()).filter(Double::isFinite).min().orElse(0);
+        double first = r.smoothed()[0];
+        double top = Math.max(first, best) * 1.1 + 1e-9;
+        chart.getStyler().setXAxisMin(xb[0]);
+        chart.getStyler().setXAxisMax(xb[1]);
+        chart.getStyler().setYAxisMin(Math.max(0, best - 0.1 * (top - best)));
+        chart.getStyler().setYAxisMax(top);
+        double[] raw = map(r.losses(), v -> Double.isFinite(v) ? Math.min(v, top) : top);
+        XYSeries batches = chart.addSeries("loss (each batch)", x, raw);
+        batches.setMarker(SeriesMarkers.NONE);
+        batches.setLineColor(new Color(0xCCCCCC));
+        batches.setLineWidth(1f);
+        double[] smooth = map(r.smoothed(), v -> Double.isFinite(v) ? Math.min(v, top) : top);
+        XYSeries curve = chart.addSeries(LR_LOSS, x, smooth);
+        curve.setMarker(SeriesMarkers.NONE);
+        curve.setLineColor(ChartStyle.PALETTE[0]);
+        curve.setLineWidth(2.5f);
+        mark(chart, r, r.valley(), LR_SUGGESTION, SeriesMarkers.CIRCLE, ChartStyle.PALETTE[1]);
+        mark(chart, r, r.steepest(), LR_STEEPEST, SeriesMarkers.DIAMOND, ChartStyle.TEXT);
+        ChartStyle.placeLegend(chart);
+        return chart;
+    }
+
+    private static void mark(XYChart chart, dev.slimkit.train.LrFinder.Result r, double lr, String name,
+            org.knowm.xchart.style.markers.Marker marker, Color color) {
+        if (!Double.isFinite(lr)) {
+            return;
+        }
+        double[] lrs = r.learningRates();
+        int at = 0;
+        for (int i = 0; i < lrs.length; i++) {
+            if (Math.abs(lrs[i] - lr) < Math.abs(lrs[at] - lr)) {
+                at = i;
+            }
+        }
+        XYSeries s = chart.addSeries(String.format(java.util.Locale.ROOT, "%s: %.2g", name, lr),
+                new double[] {Math.log10(lrs[at])}, new double[] {r.smoothed()[at]});
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(marker);
+        s.setMarkerColor(color);
+    }
+
     /** Turns the x labels 45° when the longest name would crowd its neighbours. */
     private static void rotateLongNames(CategoryChart chart, List<String> names) {
         int room = (WIDTH - 150) / Math.max(1, names.size()) / 7; // characters per category

@@ -81,15 +81,15 @@ public final class FineTune {
     /**
      * Trains {@code model} for {@code epochCount} epochs with {@code loss} on {@code on}'s training
      * split; listener factories get {@code shown}, the model whose history the user watches (the
-     * trained model itself, or the model a stand-in trains for).
+     * trained model itself, or the model a stand-in trains for), at base rate {@code learningRate}.
      */
     FitResult fit(SlimModel model, SlimModel shown, ImageData on, int epochCount, BatchLoss loss,
-            List<FitListener> extra) {
+            List<FitListener> extra, double learningRate) {
         List<FitListener> all = new ArrayList<>(extra);
         all.addAll(listeners);
         for (Function<SlimModel, FitListener> f : factories) {
             all.add(f.apply(shown));
         }
-        return FitLoop.fit(model, on, config.epochs(epochCount), loss, all);
+        return FitLoop.fit(model, on, config.epochs(epochCount).learningRate(learningRate), loss, all);
     }
 }

@@ -54,6 +54,8 @@ public abstract class Step<S extends Step<S>> {
     protected final FineTune fineTune;
     private String as;
     private boolean measureLatency;
+    private boolean lrFind;
+    private dev.slimkit.train.LrFinder.Result lrFinding;
     private final Map<String, SlimModel> outputs = new LinkedHashMap<>();
 
     /**
@@ -94,6 +96,27 @@ public abstract class Step<S extends Step<S>> {
     public S lr(double value) {
         fineTune.config(fineTune.config().learningRate(value));
         return self();
+    }
+
+    /**
+     * Whether to choose the learning rate by a range test ({@link dev.slimkit.train.LrFinder}) on
+     * the training split, run on the model as the step's first training phase trains it (after
+     * its surgery, with its loss), right before that phase; the suggestion replaces {@link #lr}.
+     * No test data is read.
+     */
+    public S lrFind(boolean value) {
+        lrFind = value;
+        return self();
+    }
+
+    /** The range test's curve and suggestion when {@link #lrFind} ran one, else null. */
+    public dev.slimkit.train.LrFinder.Result lrFinding() {
+        return lrFinding;
+    }
+
+    /** Whether {@link #lrFind} is on. */
+    public boolean findsLr() {
+        return lrFind;
     }
 
     /** Images per training step. */
@@ -251,6 +274,9 @@ public abstract class Step<S extends Step<S>> {
         recipe(result);
         if (fineTune.epochs() > 0) {
             result.recipe("training", fineTune.configFor(fineTune.epochs()).describe());
+            if (lrFind) {
+                result.recipe("lr", "found by a range test on the training split (valley suggestion)");
+            }
         }
     }
 
@@ -351,9 +377,38 @@ public abstract class Step<S extends Step<S>> {
     /** One run of a step: what it trains and makes is recorded in the result. */
     protected final class Run {
         private final StepResult.Builder result;
+        private double foundRate = Double.NaN;
 
         private Run(StepResult.Builder result) {
             this.result = result;
+        }
+
+        /**
+         * Runs the learning-rate range test on {@code model} (trained on {@code on} with {@code
+         * loss}, as the phase it precedes) and returns the suggested rate, which {@link #learningRate()}
+         * gives from then on. When the curve never falls, the set rate stays, with a note.
+         */
+        public double findLearningRate(SlimModel model, ImageData on, BatchLoss loss) {
+            lrFinding = new dev.slimkit.train.LrFinder(model, on).config(fineTune.config()).loss(loss).run();
+            double found = lrFinding.suggestion();
+            if (Double.isFinite(found)) {
+                foundRate = found;
+                result.metric("lr found", found);
+                result.note("learning rate by range test: " + lrFinding.describe());
+            } else {
+                result.note("the range test's loss never fell; kept lr " + fineTune.config().learningRate());
+            }
+            return learningRate();
+        }
+
+        /** The base learning rate: the range test's when one ran, else the one set. */
+        public double learningRate() {
+            return Double.isFinite(foundRate) ? foundRate : fineTune.config().learningRate();
+        }
+
+        /** Whether the step should run a range test before its first training phase and has not yet. */
+        public boolean needsLrFind() {
+            return lrFind && lrFinding == null;
         }
 
         /** The result being built (for metrics, notes, comparison rows). */
@@ -389,7 +444,16 @@ public abstract class Step<S extends Step<S>> {
          */
         public FitResult fit(SlimModel model, SlimModel shown, ImageData on, int epochs, BatchLoss loss,
                 List<FitListener> extra) {
-            FitResult fit = fineTune.fit(model, shown, on, epochs, loss, extra);
+            if (needsLrFind()) {
+                findLearningRate(model, on, loss);
+            }
+            return fitAt(learningRate(), model, shown, on, epochs, loss, extra);
+        }
+
+        /** As {@link #fit(SlimModel, SlimModel, ImageData, int, BatchLoss, List)} at base rate {@code lr}. */
+        public FitResult fitAt(double lr, SlimModel model, SlimModel shown, ImageData on, int epochs, BatchLoss loss,
+                List<FitListener> extra) {
+            FitResult fit = fineTune.fit(model, shown, on, epochs, loss, extra, lr);
             result.epochs(fit.epochs());
             if (fit.interrupted()) {
                 throw new Interrupted("training of [" + model.name() + "]");

@@ -48,12 +48,31 @@ public final class FitLoop {
             TrainConfig config,
             BatchLoss loss,
             List<? extends FitListener> listeners) {
+        return loop(model, data, config, loss, listeners, model.history(), Long.MAX_VALUE, true, p -> false);
+    }
+
+    /**
+     * The loop itself. {@code history} receives the records (the model's own, or a scratch one for
+     * a learning-rate range test); at most {@code maxSteps} steps are taken and the schedule's
+     * progress runs over them; {@code validate} evaluates the validation split after each epoch;
+     * {@code stop} ends the fit after the batch it returns true for.
+     */
+    static FitResult loop(
+            SlimModel model,
+            ImageData data,
+            TrainConfig config,
+            BatchLoss loss,
+            List<? extends FitListener> listeners,
+            History history,
+            long maxSteps,
+            boolean validate,
+            java.util.function.Predicate<FitListener.BatchProgress> stop) {
         ImageSplit train = data.train();
         Evaluator.checkCompatible(model, train);
         model.checkNotBusy();
-        History history = model.history();
         int batchesPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
-        long totalSteps = (long) batchesPerEpoch * config.epochs();
+        long totalSteps = Math.min(maxSteps, (long) batchesPerEpoch * config.epochs());
+        boolean stopped = false;
         LearningRate rate = new LearningRate((float) config.learningRate(), model);
         // Optimizer state (Adam's moments, SGD's momentum) lives in a manager of this fit alone,
         // closed with it: DJL's own optimizers put it on the model's manager for good.
@@ -75,7 +94,7 @@ public final class FitLoop {
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (optimizerState; Trainer trainer = model.djlModel().newTrainer(djlConfig)) {
             registerParameters(trainer, model);
-            for (int e = 0; e < config.epochs() && !interrupted; e++) {
+            for (int e = 0; e < config.epochs() && !interrupted && !stopped; e++) {
                 long epochStart = System.nanoTime();
                 int[] order = train.shuffledOrder(random);
                 double lossSum = 0;
@@ -83,7 +102,7 @@ public final class FitLoop {
                 long seen = 0;
                 long scored = 0; // images whose labels count towards training accuracy
                 int batches = 0;
-                for (int b = 0; b < batchesPerEpoch; b++) {
+                for (int b = 0; b < batchesPerEpoch && !stopped; b++) {
                     if (Thread.currentThread().isInterrupted()) {
                         interrupted = true;
                         break;
@@ -143,13 +162,14 @@ public final class FitLoop {
                     for (FitListener l : listeners) {
                         l.onBatch(progressEvent);
                     }
+                    stopped = stepsDone >= totalSteps || stop.test(progressEvent);
                 }
                 if (batches == 0) {
                     break;
                 }
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
-                if (data.validation().isPresent() && !interrupted) {
+                if (validate && data.validation().isPresent() && !interrupted) {
                     Evaluation val = Evaluator.evaluate(model, data.validation().get(), 256);
                     valLoss = val.loss();
                     valAcc = val.accuracy();

@@ -71,6 +71,11 @@ final class FeatureCache {
         return new ImageData(data.name() + " (cached features)", train, validation, test, data.classNames());
     }
 
+    /** The outputs of the first {@code frozen} top-level layers of {@code model} over {@code images}, as a split. */
+    static ImageSplit featuresOf(SlimModel model, int frozen, ImageSplit images) {
+        return split(model, frozen, images, imageShape(featureShape(model.spec(), frozen)));
+    }
+
     /** Copies the parameters of {@code paths} from one model to the other (same paths and shapes). */
     static void copy(SlimModel from, SlimModel to, Iterable<String> paths) {
         Map<String, Parameter> source = from.parameters();

@@ -24,8 +24,16 @@ import java.util.Set;
  * .unfreezeAfter(1).backboneLrMult(0.1).run()}.
  *
  * <ul>
- *   <li>The head (the last layer, a linear one) is replaced by a fresh one for the data's class
- *       count, or kept when the counts match; every other weight is kept.
+ *   <li>The head (the last layer, a linear one) is replaced by a freshly initialised one sized for
+ *       the data's classes, even when the class count matches the base's (the target is a new
+ *       task: an old head's weights point at the old classes); {@code keepHead(true)} keeps the
+ *       base's head instead. Every other weight is kept.
+ *   <li>While layers are frozen the head trains at {@code lr × headLrMult} (default 10: a fresh
+ *       head wants a higher rate than a network being fine-tuned, as in fastai's {@code
+ *       fine_tune}); once unfrozen everything trains at {@code lr}, the backbone at {@code lr ×
+ *       backboneLrMult}. With nothing frozen the whole run is at {@code lr}. With {@code
+ *       lrFind(true)} the range test runs on the frozen model and its suggestion is the head's
+ *       rate, {@code lr} becoming suggestion / headLrMult.
  *   <li>{@code freeze("backbone")} freezes every top-level layer but the head; {@code freeze(K)}
  *       the first K top-level layers; {@code "none"} nothing. Frozen layers get no gradient, no
  *       optimizer step (hence no weight decay) and run in inference mode, so their batch-norm
@@ -36,16 +44,20 @@ import java.util.Set;
  *       their outputs (see {@link FeatureCache}); same weights, far less compute per epoch.
  * </ul>
  *
- * The step works on a copy when {@link #as} names one (the base stays as it was), else in place.
+ * The result takes the base's name unless {@link #as} names another. With a new head (the
+ * default) it is always a new model object, read from {@link #model()}, and the base object stays
+ * as it was; with {@code keepHead(true)} the base itself is tuned, or a copy under {@link #as}.
  * The tuned model's history holds the target task only, unless the model is tuned in place with
- * its head kept, when the target epochs follow the source ones. Defaults: freeze backbone, 1
- * epoch, backbone multiplier 0.1, no latency measurement.
+ * its head kept, when the target epochs follow the source ones. Defaults: a new head, freeze
+ * backbone, 1 epoch, head multiplier 10 and backbone multiplier 0.1, no latency measurement.
  */
 public final class TransferStep extends Step<TransferStep> {
 
     private String freeze = "backbone";
     private int unfreezeAfter = -1;
     private double backboneLrMult = 0.1;
+    private double headLrMult = 10;
+    private boolean keepHead;
     private boolean cacheFeatures;
     private SlimModel model;
     private final List<String> phases = new ArrayList<>();
@@ -53,6 +65,8 @@ public final class TransferStep extends Step<TransferStep> {
     private double cachedEpochSeconds = Double.NaN;
     private ModelStats statsFrozen;
     private double trainingSeconds;
+    private double headRate = Double.NaN;
+    private double baseRate = Double.NaN;
     private int expectedClasses;
 
     /** Starts a transfer from {@code base}. */
@@ -96,6 +110,25 @@ public final class TransferStep extends Step<TransferStep> {
     }
 
     /**
+     * Learning-rate factor of the head while layers are frozen, in [1, 1000]: the frozen phase
+     * trains at {@code lr × headLrMult}.
+     */
+    public TransferStep headLrMult(double value) {
+        if (!(value >= 1 && value <= 1000)) {
+            throw new IllegalArgumentException("headLrMult(...) must be in [1, 1000], got [" + value
+                    + "]; pass e.g. 10 (1 trains the head at lr)");
+        }
+        headLrMult = value;
+        return this;
+    }
+
+    /** Keep the base's head (it must have the data's class count) instead of a fresh one. */
+    public TransferStep keepHead(boolean value) {
+        keepHead = value;
+        return this;
+    }
+
+    /**
      * Runs the frozen layers once over the data and trains the rest on their outputs (DL4J's
      * feature caching): same result, far fewer backbone passes. Needs a frozen backbone; with
      * {@link #unfreezeAfter} it applies to the frozen epochs only.
@@ -131,6 +164,11 @@ public final class TransferStep extends Step<TransferStep> {
         if (layers.get(layers.size() - 1).kind() != Layer.Kind.LINEAR) {
             throw new IllegalArgumentException("model [" + source.name() + "] does not end with a linear head");
         }
+        if (keepHead && layers.get(layers.size() - 1).out() != data.numClasses()) {
+            throw new IllegalArgumentException("keepHead(true) needs the base's head to have the data's "
+                    + data.numClasses() + " classes, but it has " + layers.get(layers.size() - 1).out()
+                    + "; drop keepHead(...) for a new head");
+        }
         if (freeze.matches("\\d+") && (Integer.parseInt(freeze) < 1 || Integer.parseInt(freeze) >= layers.size())) {
             throw new IllegalArgumentException("freeze [" + freeze + "] must be between 1 and " + (layers.size() - 1)
                     + " (the model has " + layers.size() + " top-level layers, the last is the head)");
@@ -164,7 +202,7 @@ public final class TransferStep extends Step<TransferStep> {
         List<Layer> layers = source.spec().layers();
         Layer head = layers.get(layers.size() - 1);
         String name = resultName();
-        if (head.out() == data.numClasses()) {
+        if (keepHead) {
             model = asName() != null ? source.copy(name) : source;
             if (asName() != null) {
                 model.history().clear(); // the copy's curves are the target task's
@@ -175,7 +213,8 @@ public final class TransferStep extends Step<TransferStep> {
         newLayers.add(head.withOut(data.numClasses()));
         ModelSpec spec = new ModelSpec(source.spec().arch(), source.spec().channels(), source.spec().height(),
                 source.spec().width(), data.numClasses(), source.spec().widthMultiplier(), newLayers);
-        SlimModel tuned = SlimModel.create(name, spec, source.seed(), source.torchScriptModules());
+        // A fresh head, initialised with a seed of its own so that it is not the base's initial head.
+        SlimModel tuned = SlimModel.create(name, spec, source.seed() + 1, source.torchScriptModules());
         // Every weight but the head's comes from the base; TorchScript layers were loaded from its
         // current modules above, so they already hold it.
         Set<String> loaded = new LinkedHashSet<>();
@@ -209,10 +248,9 @@ public final class TransferStep extends Step<TransferStep> {
         return model;
     }
 
-    /** True when the base's head had another class count and was replaced by a fresh one. */
+    /** True when the head is a fresh one (the default), false with {@link #keepHead}. */
     public boolean headReplaced() {
-        List<Layer> layers = source.spec().layers();
-        return data() != null && layers.get(layers.size() - 1).out() != data().numClasses();
+        return !keepHead;
     }
 
     /** The top-level layers the freeze mode freezes. */
@@ -260,27 +298,31 @@ public final class TransferStep extends Step<TransferStep> {
         run.output(model);
         Set<String> frozen = frozenLayerNames();
         int first = unfreezeAfter > 0 ? unfreezeAfter : epochs();
+        double headFactor = frozen.isEmpty() ? 1 : headLrMult;
         long trainStart = System.nanoTime();
         try {
             if (cacheFeatures) {
-                fitOnCachedFeatures(run, frozen.size(), first);
+                fitOnCachedFeatures(run, frozen.size(), first, headFactor);
             } else {
-                run.fit(model, first, BatchLoss.crossEntropy(), List.of());
+                chooseRates(run, model, data(), headFactor);
+                run.fitAt(headRate, model, model, data(), first, BatchLoss.crossEntropy(), List.of());
             }
             phases.add("epochs 1-" + first + ": " + (frozen.isEmpty() ? "nothing frozen"
                     : frozen.size() + (frozen.size() == 1 ? " layer" : " layers") + " frozen")
+                    + String.format(Locale.ROOT, ", lr %.3g", headRate)
                     + (cacheFeatures ? String.format(Locale.ROOT, ", head trained on cached features (computed once in"
                             + " %.2f s; %.2f s per epoch)", featureSeconds, cachedEpochSeconds) : ""));
             if (unfreezeAfter > 0) {
                 model.freezeLayers(Set.of());
                 model.setLearningRateMultiplier(frozen, backboneLrMult);
                 try {
-                    run.fit(model, epochs() - unfreezeAfter, BatchLoss.crossEntropy(), List.of());
+                    run.fitAt(baseRate, model, model, data(), epochs() - unfreezeAfter, BatchLoss.crossEntropy(),
+                            List.of());
                 } finally {
                     model.setLearningRateMultiplier(frozen, 1.0);
                 }
-                phases.add("epochs " + (unfreezeAfter + 1) + "-" + epochs() + ": all trainable, backbone at lr × "
-                        + backboneLrMult);
+                phases.add("epochs " + (unfreezeAfter + 1) + "-" + epochs() + String.format(Locale.ROOT,
+                        ": all trainable at lr %.3g, backbone at lr × ", baseRate) + backboneLrMult);
             }
         } finally {
             trainingSeconds = (System.nanoTime() - trainStart) / 1e9;
@@ -289,8 +331,25 @@ public final class TransferStep extends Step<TransferStep> {
         return model;
     }
 
+    /**
+     * The frozen phase's rate ({@code lr × headFactor}) and the unfrozen one's ({@code lr}); with
+     * {@code lrFind(true)} the range test runs on {@code phaseModel} and its suggestion is the
+     * frozen phase's rate.
+     */
+    private void chooseRates(Run run, SlimModel phaseModel, ImageData phaseData, double headFactor) {
+        baseRate = run.learningRate();
+        headRate = baseRate * headFactor;
+        if (run.needsLrFind()) {
+            run.findLearningRate(phaseModel, phaseData, BatchLoss.crossEntropy());
+            if (Double.isFinite(lrFinding().suggestion())) {
+                headRate = lrFinding().suggestion();
+                baseRate = headRate / headFactor;
+            }
+        }
+    }
+
     /** Phase one with cached features: the frozen layers run once, the head trains on their outputs. */
-    private void fitOnCachedFeatures(Run run, int frozenCount, int epochCount) {
+    private void fitOnCachedFeatures(Run run, int frozenCount, int epochCount, double headFactor) {
         long start = System.nanoTime();
         ImageData features = FeatureCache.features(model, frozenCount, data());
         featureSeconds = (System.nanoTime() - start) / 1e9;
@@ -314,7 +373,9 @@ public final class TransferStep extends Step<TransferStep> {
             };
             long fitStart = System.nanoTime();
             try {
-                FitResult fit = run.fit(head, model, features, epochCount, BatchLoss.crossEntropy(), List.of(sync));
+                chooseRates(run, head, features, headFactor);
+                FitResult fit = run.fitAt(headRate, head, model, features, epochCount, BatchLoss.crossEntropy(),
+                        List.of(sync));
                 cachedEpochSeconds = (System.nanoTime() - fitStart) / 1e9 / Math.max(1, fit.epochs().size());
             } finally {
                 FeatureCache.copy(head, model, paths); // what the head learned, interrupted or not
@@ -336,6 +397,10 @@ public final class TransferStep extends Step<TransferStep> {
             r.metric("feature cache seconds", featureSeconds);
             r.metric("head-only seconds per epoch", cachedEpochSeconds);
         }
+        r.metric(frozenLayerNames().isEmpty() ? "lr" : "frozen-phase lr", headRate);
+        if (unfreezeAfter > 0) {
+            r.metric("unfrozen lr", baseRate);
+        }
         r.metric("training seconds", trainingSeconds);
     }
 
@@ -344,8 +409,11 @@ public final class TransferStep extends Step<TransferStep> {
         Set<String> frozen = frozenLayerNames();
         r.recipe("base", source.name() + " (" + source.origin() + ", " + source.spec().classes() + " classes)");
         r.recipe("target", data().toString());
-        r.recipe("head", headReplaced() ? "replaced: " + source.spec().classes() + " → " + data().numClasses()
+        r.recipe("head", headReplaced() ? "new: " + source.spec().classes() + " → " + data().numClasses()
                 + " classes, fresh weights" : "kept (" + data().numClasses() + " classes, as the base)");
+        if (!frozen.isEmpty()) {
+            r.recipe("frozen-phase lr", "lr × " + headLrMult);
+        }
         r.recipe("freeze", freeze + (frozen.isEmpty() ? "" : " " + frozen) + (cacheFeatures ? ", features cached" : ""));
         if (unfreezeAfter > 0) {
             r.recipe("unfreeze", String.format(Locale.ROOT, "after %d epoch(s), backbone lr × %s", unfreezeAfter,

@@ -120,11 +120,14 @@ class TorchScriptTest {
 
     @Test
     void transferFreezesTheTorchScriptBackboneThenFineTunesIt() throws Exception {
-        try (SlimModel m = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
-            Map<String, float[]> before = snapshot(m);
-            float[] featuresBefore = backboneOutput(m);
-            StepResult frozen = Slim.transfer(m).data(DATA).freeze("backbone").epochs(2)
-                    .config(TrainConfig.defaults().batchSize(16).learningRate(0.01).weightDecay(0.01)).run();
+        try (SlimModel base = SlimModel.fromTorchScript("b", fixture("tiny_backbone.pt"), IMAGE, 5, 0)) {
+            Map<String, float[]> before = snapshot(base);
+            float[] featuresBefore = backboneOutput(base);
+            var step = Slim.transfer(base).data(DATA).freeze("backbone").epochs(2)
+                    .config(TrainConfig.defaults().batchSize(16).learningRate(0.01).weightDecay(0.01));
+            StepResult frozen = step.run();
+            SlimModel m = step.model(); // a new head: the result is a new model under the base's name
+            assertEquals("b", m.name());
             assertEquals(392 * 5 + 5, frozen.before().trainableParams());
             Map<String, float[]> after = snapshot(m);
             for (String key : before.keySet()) {
@@ -138,9 +141,12 @@ class TorchScriptTest {
             assertArrayEquals(featuresBefore, backboneOutput(m), 0f);
             assertTrue(frozen.accuracy() > 0.5, "accuracy " + frozen.accuracy());
 
-            Slim.transfer(m).data(DATA).freeze("none").epochs(1).batch(16).run();
+            var unfrozen = Slim.transfer(m).data(DATA).freeze("none").epochs(1).batch(16).keepHead(true);
+            unfrozen.run();
             assertFalse(java.util.Arrays.equals(before.get("backbone.0.weight"),
                     m.parameters().get("backbone.0.weight").getArray().toFloatArray()), "unfrozen backbone trained");
+            assertTrue(unfrozen.model() == m, "with the head kept the model itself is tuned");
+            m.close();
         }
     }
 

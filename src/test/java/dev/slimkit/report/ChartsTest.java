@@ -22,6 +22,26 @@ import org.knowm.xchart.XYSeries;
 class ChartsTest {
 
     @Test
+    void lrFinderPlotsLossAgainstLog10RateAndMarksTheSuggestions() {
+        double[] lrs = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+        double[] raw = {2.3, 2.1, 1.2, 0.9, 9};
+        double[] smooth = {2.3, 2.2, 1.8, 1.4, 3.0};
+        var r = new dev.slimkit.train.LrFinder.Result(lrs, raw, smooth, 1e-2, 1.1e-3, true);
+        XYChart chart = Charts.lrFinder(r, "m");
+        XYSeries loss = chart.getSeriesMap().get(Charts.LR_LOSS);
+        assertEquals(List.of(-4.0, -3.0, -2.0, -1.0, 0.0), java.util.Arrays.stream(loss.getXData()).boxed()
+                .map(v -> Math.rint(v * 1e9) / 1e9).toList());
+        XYSeries valley = chart.getSeriesMap().get(Charts.LR_SUGGESTION + ": 0.010");
+        assertEquals(-2.0, valley.getXData()[0], 1e-12);
+        assertEquals(1.8, valley.getYData()[0], 1e-12, "on the smoothed curve");
+        XYSeries steep = chart.getSeriesMap().get(Charts.LR_STEEPEST + ": 0.0011");
+        assertEquals(-3.0, steep.getXData()[0], 1e-12, "the nearest step");
+        assertEquals("1e-3", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(-3.0));
+        assertEquals(" ", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(-2.5));
+        assertEquals(3.0 * 0 + 2.3 * 1.1, chart.getStyler().getYAxisMax(), 1e-6, "clipped above the start");
+    }
+
+    @Test
     void countsReadAsHumansWriteThem() {
         assertEquals("4.2 M", AxisFormat.count(4_241_152));
         assertEquals("1.1 M", AxisFormat.count(1_117_056));

@@ -96,12 +96,57 @@ class TransferTest {
         }
     }
 
+    /**
+     * The issue's case in small: a target with the base's class count but another task (here the
+     * same five kinds of images under rotated labels: the base's class 1 is the target's 0, …),
+     * backbone frozen, three epochs. With the base's head kept and trained at lr (the old
+     * behaviour) the head still points at the old classes; a fresh head at the frozen phase's
+     * higher rate learns the new task from the same features.
+     */
+    @Test
+    void aNewTaskWithTheSameClassCountGetsAFreshHeadThatLearns() {
+        ImageData source = Datasets.synthetic(5, 600, 200, 1, 28, 28, 1.0f, 11);
+        ImageData target = source.classes(1, 2, 3, 4, 0).limit(256); // 8 steps an epoch, as 1,000 images at 128
+        try (SlimModel base = SlimModel.create("cnn-small", 5, 0.25, 1)) {
+            FitLoop.fit(base, source, TrainConfig.defaults().batchSize(32).epochs(2), List.of());
+            TransferStep fresh = Slim.transfer(base).data(target).freeze("backbone").epochs(3).batch(32).as("fresh");
+            TransferStep old = Slim.transfer(base).data(target).freeze("backbone").epochs(3).batch(32).as("old")
+                    .keepHead(true).headLrMult(1);
+            StepResult f = fresh.run();
+            StepResult o = old.run();
+            try (SlimModel a = fresh.model(); SlimModel b = old.model()) {
+                System.out.printf("same-count transfer, frozen backbone, 3 epochs: fresh head %.4f, kept head at lr %.4f%n",
+                        f.accuracy(), o.accuracy());
+                assertTrue(fresh.headReplaced());
+                assertEquals(0.01, f.metrics().get("frozen-phase lr"), 1e-12, "lr × 10");
+                assertEquals(0.001, o.metrics().get("frozen-phase lr"), 1e-12);
+                assertTrue(f.accuracy() >= 0.6, "fresh head " + f.accuracy());
+                assertTrue(o.accuracy() < 0.45, "kept head " + o.accuracy());
+                assertTrue(f.recipe().get("head").startsWith("new: 5 → 5 classes"), f.recipe().get("head"));
+                // the fresh head is not the base's head
+                assertFalse(java.util.Arrays.equals(base.parameters().get("fc2.weight").getArray().toFloatArray(),
+                        a.parameters().get("fc2.weight").getArray().toFloatArray()));
+            }
+        }
+    }
+
+    @Test
+    void keepingAHeadOfAnotherClassCountIsRefused() {
+        try (SlimModel base = SlimModel.create("mlp", 6, 0.25, 0)) {
+            assertEquals("keepHead(true) needs the base's head to have the data's 3 classes, but it has 6; drop"
+                    + " keepHead(...) for a new head", assertThrows(IllegalArgumentException.class,
+                            () -> Slim.transfer(base).data(TARGET).keepHead(true).validate()).getMessage());
+            assertEquals("headLrMult(...) must be in [1, 1000], got [0.5]; pass e.g. 10 (1 trains the head at lr)",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.transfer(base).headLrMult(0.5)).getMessage());
+        }
+    }
+
     @Test
     void aCopyWithTheHeadKeptStartsItsOwnHistory() {
         ImageData sameCount = SOURCE.classes(0, 1, 2, 3, 4, 5); // six classes, as the base's head
         try (SlimModel base = trainedBase()) {
             int baseEpochs = base.history().epochCount();
-            TransferStep step = Slim.transfer(base).data(sameCount).epochs(1).batch(32).as("kept");
+            TransferStep step = Slim.transfer(base).data(sameCount).epochs(1).batch(32).as("kept").keepHead(true);
             StepResult r = step.run();
             try (SlimModel kept = step.model()) {
                 assertFalse(step.headReplaced());
@@ -140,7 +185,8 @@ class TransferTest {
             assertTrue(trainableAt.get(1) < all, "epoch 1 frozen");
             assertEquals(all, trainableAt.get(2));
             assertEquals(all, trainableAt.get(3));
-            assertEquals(List.of("epochs 1-1: 11 layers frozen", "epochs 2-3: all trainable, backbone at lr × 0.1"), step.phases());
+            assertEquals(List.of("epochs 1-1: 11 layers frozen, lr 0.0100",
+                    "epochs 2-3: all trainable at lr 0.00100, backbone at lr × 0.1"), step.phases());
         }
     }
 

@@ -25,7 +25,8 @@ final class MagicSchemas {
     private static void options(MagicArgs m, boolean schedule) {
         m.option("epochs", "N", "passes over the training split (default: the step's)")
                 .option("batch", "N", "batch size (default " + D.batchSize() + ")")
-                .option("lr", "X", "base learning rate (default " + D.learningRate() + ")")
+                .option("lr", "X|find", "base learning rate (default " + D.learningRate() + "), or find: a range test on"
+                        + " the training split picks it (as %lr-find)")
                 .option("optimizer", "OPT", "adam or sgd (default adam)");
         if (schedule) {
             m.option("schedule", "S", "learning-rate schedule: constant, linear, cosine, polynomial, one-cycle (default constant)");
@@ -80,9 +81,25 @@ final class MagicSchemas {
             .option("freeze", "MODE", "backbone (all but the head, default), none, or K (the first K layers)")
             .option("unfreeze-after", "K", "unfreeze everything after K epochs")
             .option("backbone-lr-mult", "F", "learning-rate factor of the backbone once unfrozen (default 0.1)")
+            .option("head-lr-mult", "F", "learning-rate factor of the head while layers are frozen (default 10)")
+            .flag("keep-head", "keep the base's head (same class count) instead of a fresh one")
             .flag("cache-features", "run the frozen layers once and train the head on their outputs (frozen epochs only)")
             .include(MagicSchemas::training)
             .option("as", "NEW", "tune a copy under this name, leaving NAME unchanged");
+    static final MagicArgs LR_FIND = MagicArgs.of("lr-find",
+            "Learning-rate range test (Smith; fastai's lr_find): train NAME for a few steps on D's training split at a"
+                    + " rate growing from --start to --end, chart loss against rate and suggest one; NAME's weights,"
+                    + " batch-norm statistics and history are restored exactly afterwards.")
+            .positional("NAME", "session model (left unchanged)")
+            .option("data", "D", "session data (its training split is used)")
+            .option("start", "X", "first learning rate (default " + dev.slimkit.train.LrFinder.DEFAULT_START + ")")
+            .option("end", "X", "last learning rate (default " + dev.slimkit.train.LrFinder.DEFAULT_END + ")")
+            .option("steps", "N", "training steps (default " + dev.slimkit.train.LrFinder.DEFAULT_STEPS + ", at least "
+                    + dev.slimkit.train.LrFinder.MIN_STEPS + ")")
+            .option("batch", "N", "batch size (default " + D.batchSize() + ")")
+            .option("optimizer", "OPT", "adam or sgd (default adam)")
+            .option("weight-decay", "X", "L2 weight decay (default " + D.weightDecay() + ")")
+            .option("seed", "S", "seed of the shuffling (default " + D.seed() + ")");
     static final MagicArgs DISTILL = MagicArgs.of("distill",
             "Distil TEACHER into a smaller student (Hinton KD): loss = alpha·T²·KL(softmax(teacher/T) ‖ softmax(student/T))"
                     + " + (1 − alpha)·CE(labels, student). The teacher runs in inference mode and never changes.")
@@ -185,6 +202,6 @@ final class MagicSchemas {
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
-    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
+    static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, LR_FIND, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
             EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE);
 }

@@ -35,6 +35,11 @@ final class ResultViews {
         }
     }
 
+    static void lrFind(DisplaySink sink, dev.slimkit.train.LrFinder.Result r, String model) {
+        sink.display(Charts.lrFinder(r, model + ": loss against learning rate (range test)"));
+        sink.display(line(Html.escape(model + ": " + r.describe() + "; weights restored")));
+    }
+
     static void transfer(DisplaySink sink, StepResult r) {
         sink.display(Tables.stepResult(r));
         sink.display(Tables.metrics(r.metrics(), "transfer figures"));

@@ -89,6 +89,16 @@ public final class SlimkitMagics {
         }
     }
 
+    @LineMagic("lr-find")
+    public void lrFind(List<String> args) {
+        MagicArgs.Parsed a = parse(LR_FIND, args);
+        if (a != null) {
+            SlimModel model = model(a, "NAME");
+            var finder = errors.call("%lr-find", () -> StepOptions.lrFind(a, Slim.lrFind(model, data(a, true))));
+            ResultViews.lrFind(sink, runner.task("%lr-find", "lr-find", finder::run), model.name());
+        }
+    }
+
     @LineMagic("transfer")
     public void transfer(List<String> args) {
         MagicArgs.Parsed a = parse(TRANSFER, args);

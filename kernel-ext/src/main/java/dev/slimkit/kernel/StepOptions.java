@@ -7,6 +7,7 @@ import dev.slimkit.prune.PruneStep;
 import dev.slimkit.schedule.Schedule;
 import dev.slimkit.step.Step;
 import dev.slimkit.step.TrainStep;
+import dev.slimkit.train.LrFinder;
 import dev.slimkit.train.TrainConfig;
 import dev.slimkit.transfer.TransferStep;
 import dev.slimkit.trim.TrimStep;
@@ -25,7 +26,11 @@ final class StepOptions {
     static <S extends Step<S>> S common(MagicArgs.Parsed a, S step) {
         a.ifInteger("epochs", step::epochs);
         a.ifInteger("batch", step::batch);
-        a.ifNumber("lr", step::lr);
+        if ("find".equals(a.string("lr", null))) {
+            step.lrFind(true);
+        } else {
+            a.ifNumber("lr", step::lr);
+        }
         a.ifGiven("optimizer", v -> step.optimizer(TrainConfig.Optimizer.parse(v)));
         a.ifGiven("weight-decay", v -> step.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false)));
         a.ifInteger("seed", step::seed);
@@ -49,7 +54,29 @@ final class StepOptions {
         a.ifGiven("freeze", step::freeze);
         a.ifInteger("unfreeze-after", step::unfreezeAfter);
         a.ifNumber("backbone-lr-mult", step::backboneLrMult);
-        return step.cacheFeatures(a.flag("cache-features"));
+        a.ifNumber("head-lr-mult", step::headLrMult);
+        return step.cacheFeatures(a.flag("cache-features")).keepHead(a.flag("keep-head"));
+    }
+
+    /** The range test's options; batch, optimizer, weight decay and seed as for training. */
+    static LrFinder lrFind(MagicArgs.Parsed a, LrFinder finder) {
+        TrainConfig config = TrainConfig.defaults();
+        if (a.has("batch")) {
+            config = config.batchSize(a.integer("batch", 0, Integer.MIN_VALUE));
+        }
+        if (a.has("optimizer")) {
+            config = config.optimizer(TrainConfig.Optimizer.parse(a.string("optimizer", "")));
+        }
+        if (a.has("weight-decay")) {
+            config = config.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false));
+        }
+        if (a.has("seed")) {
+            config = config.seed(a.integer("seed", 0, Integer.MIN_VALUE));
+        }
+        a.ifNumber("start", finder::start);
+        a.ifNumber("end", finder::end);
+        a.ifInteger("steps", finder::steps);
+        return finder.config(config).validate();
     }
 
     /** {@code --student} names an architecture or, through {@code models}, a session model. */

@@ -54,6 +54,10 @@ final class StepRunner {
             runs.end(tracked);
         }
         last = result;
+        if (step.lrFinding() != null) {
+            sink.display(dev.slimkit.report.Charts.lrFinder(step.lrFinding(), result.model()
+                    + ": loss against learning rate (range test for --lr find)"));
+        }
         if (result.interrupted()) {
             throw errors.remember(new UsageError(magic + ": " + String.join("; ", result.notes()) + "; model ["
                     + result.model() + "] keeps the steps trained so far"));

@@ -66,6 +66,51 @@ class StepMagicsTest {
     }
 
     @Test
+    void transferWithKeepHeadAndHeadRateMatchesJava() {
+        magics.transfer(args("m --data fm --epochs 1 --batch 32 --keep-head --head-lr-mult 3 --as k"));
+        StepResult java = Slim.transfer(base).data(data).epochs(1).batch(32).keepHead(true).headLrMult(3).as("k").run();
+        assertSameRecipe(magics.lastResult(), java);
+        assertEquals("kept (4 classes, as the base)", magics.lastResult().recipe().get("head"));
+        assertEquals(0.003, magics.lastResult().metrics().get("frozen-phase lr"), 1e-12);
+    }
+
+    @Test
+    void lrFindChartsTheCurveAndLeavesTheModelAsItWas() {
+        float[] before = base.parameters().get("conv1.weight").getArray().toFloatArray();
+        magics.lrFind(args("m --data fm --steps 12 --batch 16 --start 1e-5 --end 1"));
+        var charts = sink.of(org.knowm.xchart.XYChart.class);
+        assertEquals(1, charts.size());
+        assertTrue(charts.get(0).getSeriesMap().containsKey(dev.slimkit.report.Charts.LR_LOSS));
+        assertEquals(12, charts.get(0).getSeriesMap().get(dev.slimkit.report.Charts.LR_LOSS).getXData().length);
+        String line = sink.values().get(sink.values().size() - 1).toString();
+        assertTrue(line.contains("m: suggested lr") && line.contains("weights restored"), line);
+        assertTrue(Arrays.equals(before, base.parameters().get("conv1.weight").getArray().toFloatArray()));
+        assertEquals(0, base.history().epochCount());
+    }
+
+    @Test
+    void lrFindBadInputIsOneLine() {
+        UsageError e = assertThrows(UsageError.class, () -> magics.lrFind(args("m --data fm --start 1 --end 0.1")));
+        assertEquals("%lr-find: --start [1.0] must be below --end [0.1]; pass a smaller --start or a larger --end", e.getMessage());
+        e = assertThrows(UsageError.class, () -> magics.lrFind(args("m --data fm --steps 2")));
+        assertEquals("%lr-find: --steps must be >= 5, got [2]; pass e.g. 100", e.getMessage());
+        e = assertThrows(UsageError.class, () -> magics.train(args("m --data fm --lr fast")));
+        assertEquals("%train: --lr must be a number, got [fast]", e.getMessage());
+    }
+
+    @Test
+    void trainWithLrFindUsesTheSuggestionAndMatchesJava() {
+        magics.train(args("m --data fm --epochs 1 --batch 32 --lr find --as f1"));
+        StepResult viaMagic = magics.lastResult();
+        StepResult java = Slim.train(base, data).epochs(1).batch(32).lrFind(true).as("f1").run();
+        assertSameRecipe(viaMagic, java);
+        assertEquals(java.metrics().get("lr found"), viaMagic.metrics().get("lr found"), 0);
+        assertEquals((float) (double) viaMagic.metrics().get("lr found"),
+                session.model("f1").history().epochs().get(0).learningRate(), 0);
+        assertTrue(sink.of(org.knowm.xchart.XYChart.class).stream().anyMatch(c -> c.getTitle().contains("--lr find")));
+    }
+
+    @Test
     void distillRecipeMatches() {
         magics.distill(args("m --student mlp --width 0.25 --data fm --batch 32 --no-latency --control"));
         assertTrue(session.hasModel("m-student") && session.hasModel("m-student-scratch"));
