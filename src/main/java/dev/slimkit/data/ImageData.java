@@ -17,6 +17,7 @@ public final class ImageData {
     private final ImageSplit validation;
     private final ImageSplit test;
     private final List<String> classNames;
+    private final String origin;
 
     /**
      * Creates a bundle; {@code validation} may be null. All splits must agree on image shape and
@@ -28,6 +29,17 @@ public final class ImageData {
             ImageSplit validation,
             ImageSplit test,
             List<String> classNames) {
+        this(name, train, validation, test, classNames, null);
+    }
+
+    private ImageData(
+            String name,
+            ImageSplit train,
+            ImageSplit validation,
+            ImageSplit test,
+            List<String> classNames,
+            String origin) {
+        this.origin = origin;
         this.name = name;
         this.train = train;
         this.validation = validation;
@@ -44,6 +56,24 @@ public final class ImageData {
     /** Where the data came from, e.g. "fashion-mnist". */
     public String name() {
         return name;
+    }
+
+    /**
+     * How to open this bundle again from its source, e.g. {@code synthetic:10,2000,500,1,28,28,0.5,0 |
+     * limit 200 | val 0.1 0}, for another JVM (a sweep's worker or Spark executor; see {@link
+     * Datasets#reopen}); null when the bundle was not opened from a source (built by hand).
+     */
+    public String origin() {
+        return origin;
+    }
+
+    /** This bundle recorded as opened from {@code value} (see {@link #origin}). */
+    public ImageData withOrigin(String value) {
+        return new ImageData(name, train, validation, test, classNames, value);
+    }
+
+    private String then(String op) {
+        return origin == null ? null : origin + " | " + op;
     }
 
     public ImageSplit train() {
@@ -74,7 +104,7 @@ public final class ImageData {
 
     /** Keeps the first {@code count} training images. */
     public ImageData limit(int count) {
-        return new ImageData(name, train.limit(count), validation, test, classNames);
+        return new ImageData(name, train.limit(count), validation, test, classNames, then("limit " + count));
     }
 
     /** Keeps the first {@code count} test images. */
@@ -83,7 +113,7 @@ public final class ImageData {
             throw new IllegalArgumentException(
                     "test limit must be >= 1, got [" + count + "]; pass the number of test images");
         }
-        return new ImageData(name, train, validation, test.limit(count), classNames);
+        return new ImageData(name, train, validation, test.limit(count), classNames, then("test-limit " + count));
     }
 
     /**
@@ -118,7 +148,9 @@ public final class ImageData {
                 train.filterClasses(classes),
                 validation == null ? null : validation.filterClasses(classes),
                 test.filterClasses(classes),
-                names);
+                names,
+                then("classes " + java.util.Arrays.stream(classes).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","))));
     }
 
     /**
@@ -176,7 +208,8 @@ public final class ImageData {
         java.util.Arrays.sort(valIdx);
         java.util.Arrays.sort(trainIdx);
         return new ImageData(
-                name, train.select(trainIdx), train.select(valIdx), test, classNames);
+                name, train.select(trainIdx), train.select(valIdx), test, classNames,
+                then("val " + plain(fraction) + " " + seed));
     }
 
     /** One line: name, sizes, classes and shape. */
