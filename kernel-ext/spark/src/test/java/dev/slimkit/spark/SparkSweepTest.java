@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +101,7 @@ class SparkSweepTest {
     @Test
     void aKilledExecutorsTrialIsRerunElsewhereAndEveryRowArrives() throws Exception {
         // Trials long enough (several epochs) to be killed in the middle.
-        String recipe = "train --epochs 6 --batch 16\nprune --sparsity {0.5,0.7}";
+        String recipe = "train --epochs 12 --batch 16\nprune --sparsity {0.5,0.7}";
         AtomicReference<Long> killed = new AtomicReference<>();
         Thread killer = new Thread(() -> {
             try {
@@ -122,13 +121,15 @@ class SparkSweepTest {
                 () -> "a row from the killed executor " + killed.get() + ": " + r.rows());
     }
 
-    /** Waits until an executor logs that it runs a task, lets it train a little, and kills it; its pid. */
+    /** Waits until an executor of this app logs that it runs a task, lets it train a little, and kills it; its pid. */
     private static long killWhenRunning() throws Exception {
-        long until = System.nanoTime() + 120_000_000_000L;
+        long until = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < until) {
             for (ProcessHandle h : cluster.executors()) {
-                String id = h.info().commandLine().orElse("").replaceAll(".*--executor-id (\\S+).*", "$1");
-                if (runsTask(id)) {
+                String command = h.info().commandLine().orElse("");
+                String id = command.replaceAll(".*--executor-id (\\S+).*", "$1");
+                String app = command.replaceAll(".*--app-id (\\S+).*", "$1");
+                if (runsTask(app, id)) {
                     Thread.sleep(2_000);
                     h.destroyForcibly();
                     return h.pid();
@@ -139,17 +140,19 @@ class SparkSweepTest {
         return -1;
     }
 
-    private static boolean runsTask(String executorId) throws Exception {
-        try (Stream<Path> files = Files.walk(cluster.logs())) {
-            return files.filter(p -> p.getFileName().toString().equals("stderr")
-                    && p.getParent().getFileName().toString().equals(executorId)).anyMatch(p -> {
-                        try {
-                            return Files.readString(p, StandardCharsets.ISO_8859_1).contains("Running task");
-                        } catch (Exception e) {
-                            return false;
-                        }
-                    });
+    /** Whether the executor's log (work-N/APP/ID/stderr) says it started a task. */
+    private static boolean runsTask(String app, String executorId) {
+        for (int w = 1; w <= 2; w++) {
+            Path log = cluster.logs().resolve("work-" + w).resolve(app).resolve(executorId).resolve("stderr");
+            try {
+                if (Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("Running task")) {
+                    return true;
+                }
+            } catch (Exception e) {
+                // being written: look again
+            }
         }
+        return false;
     }
 
     @Test
