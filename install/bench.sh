@@ -6,6 +6,9 @@
 #                                     at batch 1 and 32 (cnn-small and resnet20).
 #   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k
 #                                     images): backbone run every batch vs cached features.
+#   install/bench.sh sweep            8 prune x trim trials one after another in one JVM (1 thread) vs on a
+#                                     loopback Spark cluster of 2 one-core workers: wall times, ratio,
+#                                     per-trial overhead (executor set-up, start and scheduling).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -43,5 +46,16 @@ case "$what" in
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" \
       dev.slimkit.bench.TransferBench "${2:-3}"
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim or transfer" >&2; exit 2 ;;
+  sweep)
+    # The Spark benchmark lives in the Spark module's test scope (kernel-ext/spark/src/test/java/.../bench).
+    mvn -q -B -Dstyle.color=never dependency:build-classpath -pl kernel-ext/spark -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+    mvn -q -B -Dstyle.color=never test-compile -pl kernel-ext/spark >/dev/null
+    spark_cp="kernel-ext/spark/target/test-classes:kernel-ext/spark/target/classes:$(cat kernel-ext/spark/target/test-classpath.txt)"
+    # shellcheck disable=SC2086
+    java ${SLIMKIT_JAVA_OPTS/num_threads=${SLIMKIT_THREADS:-2}/num_threads=1} -XX:+IgnoreUnrecognizedVMOptions \
+      --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+      -cp "$spark_cp" dev.slimkit.spark.bench.SweepBench
+    ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer or sweep" >&2; exit 2 ;;
 esac

@@ -82,6 +82,30 @@ public record SweepResult(List<Row> rows, int planned, boolean cancelled, String
                 .max(Comparator.comparingDouble(Row::validationAccuracy));
     }
 
+    /**
+     * A sweep's result read back from the {@code sweep.json} it wrote into {@code dir}; each
+     * row's artifact resolves in {@code dir}.
+     *
+     * @throws java.io.UncheckedIOException naming the file when it cannot be read
+     */
+    public static SweepResult read(Path dir) {
+        Path file = dir.resolve("sweep.json");
+        try {
+            com.google.gson.JsonObject o = dev.slimkit.io.JsonRead.object(java.nio.file.Files.readString(file));
+            List<Row> rows = new java.util.ArrayList<>();
+            for (com.google.gson.JsonElement e : o.getAsJsonArray("rows")) {
+                Row r = SweepWire.row(e.toString()).row();
+                rows.add(e.getAsJsonObject().has("artifact")
+                        ? r.withArtifact(dir.resolve(e.getAsJsonObject().get("artifact").getAsString())) : r);
+            }
+            return new SweepResult(rows, o.get("planned").getAsInt(), o.get("cancelled").getAsBoolean(),
+                    o.get("executor").getAsString(), o.get("seconds").getAsDouble());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read [" + file + "]: " + e.getMessage()
+                    + "; a sweep with dir(...) writes it", e);
+        }
+    }
+
     /** The rows of failed trials. */
     public List<Row> failed() {
         return rows.stream().filter(r -> r.status() == Status.FAILED).toList();

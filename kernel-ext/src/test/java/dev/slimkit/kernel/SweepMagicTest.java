@@ -88,6 +88,10 @@ class SweepMagicTest {
         assertTrue(table.name().contains("4 finished"), table.name());
         assertEquals(1, charts, "one Pareto chart, updated in place");
         assertTrue(sink.updates.size() >= 8, "table and chart updated as trials finished: " + sink.updates.size());
+        SweepResult back = SweepResult.read(dir);
+        assertEquals(r.rows().stream().map(SweepResult.Row::trial).toList(), back.rows().stream().map(SweepResult.Row::trial).toList());
+        assertEquals(best.artifact(), back.best("accuracy").orElseThrow().artifact());
+        assertEquals(best.yardsticks(), back.best("accuracy").orElseThrow().yardsticks());
         try (SlimModel reloaded = Slim.load(best.artifact())) {
             assertEquals(best.yardsticks().macs(), ModelStats.of(reloaded).macs());
         }

@@ -61,7 +61,7 @@ public final class LocalCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path home = sparkHome(dir.resolve("spark-home"));
-            int port = freePort();
+            int port = port();
             String url = "spark://127.0.0.1:" + port;
             List<ProcessHandle> started = new ArrayList<>();
             Path masterLog = dir.resolve("master.log");
@@ -110,8 +110,21 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The executor JVMs the workers run now (for tests that kill one). */
     public List<ProcessHandle> executors() {
-        return processes.stream().flatMap(ProcessHandle::descendants).filter(h -> h.info().commandLine()
-                .map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false)).toList();
+        return processes.stream().flatMap(ProcessHandle::descendants)
+                .filter(h -> commandLine(h).contains("CoarseGrainedExecutorBackend")).toList();
+    }
+
+    /**
+     * A process's whole command line: {@code /proc/PID/cmdline} where there is one (the JDK's
+     * {@code ProcessHandle.Info} cuts it at 4,096 characters, before a long class path ends).
+     */
+    public static String commandLine(ProcessHandle h) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(h.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return h.info().commandLine().orElse("");
+        }
     }
 
     /** The worker processes' count that still run. */
@@ -180,6 +193,15 @@ public final class LocalCluster implements AutoCloseable {
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
         return pb.start().toHandle();
+    }
+
+    /** {@code SLIMKIT_SPARK_PORT}, else Spark's usual 7077 when it is free, else any free port. */
+    private static int port() throws IOException {
+        String fixed = System.getenv("SLIMKIT_SPARK_PORT");
+        if (fixed != null) {
+            return Integer.parseInt(fixed);
+        }
+        return connects(7077) ? freePort() : 7077;
     }
 
     private static int freePort() throws IOException {

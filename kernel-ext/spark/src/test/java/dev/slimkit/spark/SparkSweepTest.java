@@ -126,7 +126,7 @@ class SparkSweepTest {
         long until = System.nanoTime() + 180_000_000_000L;
         while (System.nanoTime() < until) {
             for (ProcessHandle h : cluster.executors()) {
-                String command = h.info().commandLine().orElse("");
+                String command = LocalCluster.commandLine(h);
                 String id = command.replaceAll(".*--executor-id (\\S+).*", "$1");
                 String app = command.replaceAll(".*--app-id (\\S+).*", "$1");
                 if (runsTask(app, id)) {
