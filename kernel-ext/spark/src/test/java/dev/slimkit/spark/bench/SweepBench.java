@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * install/bench.sh sweep: the same 8 trials (prune × trim of a trained cnn-small on 6,000
+ * install/bench.sh sweep: the same 8 trials (prune × trim of a trained cnn-small on 3,000
  * Fashion-MNIST images, or synthetic images without the Debian package) run one after another in
  * this JVM on one PyTorch thread, then on a loopback Spark cluster of 2 one-core workers. Prints
  * both wall times, their ratio, and the per-trial overhead on Spark: set-up in the executor (data
@@ -27,8 +27,8 @@ public final class SweepBench {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("slimkit.spark.classpath", System.getProperty("java.class.path"));
-        ImageData data = (Datasets.fashionMnistInstalled() ? Datasets.fashionMnist() : Datasets.synthetic(10, 6000, 1000, 0))
-                .limit(6000).testLimit(1000).validationSplit(0.1, 0);
+        ImageData data = (Datasets.fashionMnistInstalled() ? Datasets.fashionMnist() : Datasets.synthetic(10, 3000, 1000, 0))
+                .limit(3000).testLimit(1000).validationSplit(0.1, 0);
         SlimModel base = SlimModel.create("base", Architectures.spec("cnn-small", 10, 1.0, 1, 28, 28), 0);
         new TrainStep(base).data(data).epochs(1).measureLatency(false).run();
         String recipe = "prune --sparsity {0.5,0.7,0.8,0.9} --epochs 1\ntrim --channels {0.25,0.5} --epochs 1";
