@@ -44,6 +44,7 @@ startup = "\n".join([
     "import dev.slimkit.prune.*;",
     "import dev.slimkit.trim.*;",
     "import dev.slimkit.transfer.*;",
+    "import dev.slimkit.onnx.*;",
     "dev.slimkit.kernel.SlimkitExtension.install(getKernelInstance());",
 ])
 env = {"IJAVA_STARTUP_SCRIPT": startup, "IJAVA_TIMEOUT": "-1"}

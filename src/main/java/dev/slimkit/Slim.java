@@ -136,6 +136,15 @@ public final class Slim {
         return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency);
     }
 
+    /**
+     * As {@link #compare(ImageData, boolean, SlimModel...)}, timing each model in the {@code runtimes} given
+     * ({@code djl}, {@code onnx}: ONNX Runtime on the model's checked ONNX export).
+     */
+    public static dev.slimkit.measure.Comparison compare(ImageData data, boolean latency, java.util.List<String> runtimes,
+            SlimModel... models) {
+        return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency, runtimes);
+    }
+
     /** How many highest-loss images {@code %eval} shows unless told otherwise. */
     public static final int WORST_IMAGES = 8;
 
@@ -170,6 +179,30 @@ public final class Slim {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes {@code model} as ONNX (dynamic batch) after checking it in ONNX Runtime on seeded random
+     * images; see {@link #export(SlimModel, Path, ImageData)} to check on real ones.
+     */
+    public static dev.slimkit.onnx.OnnxExport.Result export(SlimModel model, Path file) {
+        return dev.slimkit.onnx.OnnxExport.export(model, file, null, null);
+    }
+
+    /**
+     * Writes {@code model} as ONNX (dynamic batch) once ONNX Runtime's outputs on the first 32 test images
+     * of {@code data} agree with slimkit's within 1e-4; the result shows the largest difference.
+     */
+    public static dev.slimkit.onnx.OnnxExport.Result export(SlimModel model, Path file, ImageData data) {
+        return dev.slimkit.onnx.OnnxExport.export(model, file, data.test(), "test images of " + data.name());
+    }
+
+    /**
+     * Reads an ONNX classifier (e.g. from {@code torch.onnx.export}) into a slimkit model with its weights:
+     * it trains, prunes, distils and trims like a built-in architecture.
+     */
+    public static SlimModel fromOnnx(Path file) {
+        return dev.slimkit.onnx.OnnxImport.load(file.getFileName().toString().replaceFirst("\\.onnx$", ""), file, 0);
     }
 
     /** Loads a model saved by {@link #save}. */

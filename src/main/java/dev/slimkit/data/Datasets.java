@@ -197,15 +197,15 @@ public final class Datasets {
 
     /**
      * Opens a data source by name: {@code fashion-mnist} (Debian's package), {@code synthetic}
-     * (10 seeded classes, 2,000 train and 500 test images) or {@code idx:DIR} (a folder of IDX
-     * files).
+     * (10 seeded classes, 2,000 train and 500 test images), {@code idx:DIR} (a folder of IDX
+     * files) or {@code folder:DIR} (one sub-folder of images per class, see {@link ImageFolder}).
      *
      * @throws IllegalArgumentException naming the value and the allowed sources
      */
     public static ImageData fromSource(String source) {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException(
-                    "data source is empty; choose fashion-mnist, synthetic or idx:DIR");
+                    "data source is empty; choose fashion-mnist, synthetic, idx:DIR or folder:DIR");
         }
         if (source.equals("fashion-mnist")) {
             return fashionMnist();
@@ -227,8 +227,11 @@ public final class Datasets {
         if (source.startsWith("idx:") && source.length() > 4) {
             return idx(Path.of(source.substring(4)));
         }
+        if (source.startsWith("folder:") && source.length() > 7) {
+            return ImageFolder.of(Path.of(source.substring(7))).load();
+        }
         throw new IllegalArgumentException(
-                "unknown data source [" + source + "]; choose fashion-mnist, synthetic or idx:DIR");
+                "unknown data source [" + source + "]; choose fashion-mnist, synthetic, idx:DIR or folder:DIR");
     }
 
     /**
@@ -252,6 +255,8 @@ public final class Datasets {
                 case "test-limit" -> data.testLimit(Integer.parseInt(op[1]));
                 case "classes" -> data.classes(op[1]);
                 case "val" -> data.validationSplit(Double.parseDouble(op[1]), Long.parseLong(op[2]));
+                case "augment" -> throw new IllegalArgumentException("data with augmented training batches cannot be"
+                        + " reopened in another JVM; run the sweep on(SweepExecutor.local()) or drop the augmentation");
                 default -> throw new IllegalArgumentException("data origin [" + origin + "]: unknown step [" + parts[i]
                         + "]; steps are limit, test-limit, classes, val");
             };

@@ -17,6 +17,7 @@ public final class ImageData {
     private final ImageSplit validation;
     private final ImageSplit test;
     private final List<String> classNames;
+    private final Augment augment;
     private final String origin;
 
     /**
@@ -29,16 +30,12 @@ public final class ImageData {
             ImageSplit validation,
             ImageSplit test,
             List<String> classNames) {
-        this(name, train, validation, test, classNames, null);
+        this(name, train, validation, test, classNames, null, null);
     }
 
-    private ImageData(
-            String name,
-            ImageSplit train,
-            ImageSplit validation,
-            ImageSplit test,
-            List<String> classNames,
-            String origin) {
+    private ImageData(String name, ImageSplit train, ImageSplit validation, ImageSplit test, List<String> classNames,
+            Augment augment, String origin) {
+        this.augment = augment;
         this.origin = origin;
         this.name = name;
         this.train = train;
@@ -53,9 +50,12 @@ public final class ImageData {
         }
     }
 
-    /** Where the data came from, e.g. "fashion-mnist". */
-    public String name() {
-        return name;
+    /**
+     * The same data with {@code value}'s random flips and crops applied to each training batch (null for
+     * none); validation and test images are never changed.
+     */
+    public ImageData augment(Augment value) {
+        return new ImageData(name, train, validation, test, classNames, value, value == null ? origin : then("augment " + value));
     }
 
     /**
@@ -69,11 +69,21 @@ public final class ImageData {
 
     /** This bundle recorded as opened from {@code value} (see {@link #origin}). */
     public ImageData withOrigin(String value) {
-        return new ImageData(name, train, validation, test, classNames, value);
+        return new ImageData(name, train, validation, test, classNames, augment, value);
     }
 
     private String then(String op) {
         return origin == null ? null : origin + " | " + op;
+    }
+
+    /** The augmentation of training batches, if any. */
+    public Optional<Augment> augment() {
+        return Optional.ofNullable(augment);
+    }
+
+    /** Where the data came from, e.g. "fashion-mnist". */
+    public String name() {
+        return name;
     }
 
     public ImageSplit train() {
@@ -104,7 +114,7 @@ public final class ImageData {
 
     /** Keeps the first {@code count} training images. */
     public ImageData limit(int count) {
-        return new ImageData(name, train.limit(count), validation, test, classNames, then("limit " + count));
+        return new ImageData(name, train.limit(count), validation, test, classNames, augment, then("limit " + count));
     }
 
     /** Keeps the first {@code count} test images. */
@@ -113,7 +123,8 @@ public final class ImageData {
             throw new IllegalArgumentException(
                     "test limit must be >= 1, got [" + count + "]; pass the number of test images");
         }
-        return new ImageData(name, train, validation, test.limit(count), classNames, then("test-limit " + count));
+        return new ImageData(name, train, validation, test.limit(count), classNames, augment,
+                then("test-limit " + count));
     }
 
     /**
@@ -149,6 +160,7 @@ public final class ImageData {
                 validation == null ? null : validation.filterClasses(classes),
                 test.filterClasses(classes),
                 names,
+                augment,
                 then("classes " + java.util.Arrays.stream(classes).mapToObj(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(","))));
     }
@@ -208,7 +220,7 @@ public final class ImageData {
         java.util.Arrays.sort(valIdx);
         java.util.Arrays.sort(trainIdx);
         return new ImageData(
-                name, train.select(trainIdx), train.select(valIdx), test, classNames,
+                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment,
                 then("val " + plain(fraction) + " " + seed));
     }
 
@@ -216,7 +228,7 @@ public final class ImageData {
     @Override
     public String toString() {
         return String.format(
-                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes",
+                "%s: %d train, %d validation, %d test images of %dx%dx%d, %d classes%s",
                 name,
                 train.size(),
                 validation == null ? 0 : validation.size(),
@@ -224,7 +236,8 @@ public final class ImageData {
                 train.channels(),
                 train.height(),
                 train.width(),
-                numClasses());
+                numClasses(),
+                augment == null ? "" : ", training batches augmented: " + augment);
     }
 
     /**

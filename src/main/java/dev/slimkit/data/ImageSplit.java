@@ -187,6 +187,21 @@ public final class ImageSplit {
         return manager.create(bytes, batchShape(to - from), DataType.FLOAT32);
     }
 
+    /**
+     * Like {@link #batchImages}, with {@code augment}'s random changes applied to the copies (the split's
+     * own pixels are left as they are).
+     */
+    public NDArray augmentedBatch(NDManager manager, int[] order, int from, int to, Augment augment,
+            java.util.Random random) {
+        int n = itemSize();
+        float[] px = new float[(to - from) * n];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(pixels, order[i] * n, px, (i - from) * n, n);
+        }
+        augment.apply(px, to - from, channels, height, width, random);
+        return manager.create(px, batchShape(to - from));
+    }
+
     /** The labels {@code order[from..to)} as an int64 NDArray owned by {@code manager}, on its device. */
     public NDArray batchLabels(NDManager manager, int[] order, int from, int to) {
         long[] lb = new long[to - from];

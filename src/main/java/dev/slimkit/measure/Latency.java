@@ -88,14 +88,72 @@ public final class Latency {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
+        return stats(model, batchSize, ms);
+    }
+
+    /**
+     * Measures several models at {@code batchSize} interleaved, so that the order in which they are
+     * listed does not bias them (a CPU warms up, clocks and caches drift over a cell): every model
+     * first gets {@code warmup} untimed runs, then {@code runs} rounds follow in which each model
+     * runs once, the starting model rotating from round to round. Each model gets the same input
+     * shape and its own fixed random input.
+     *
+     * @return one {@link Stats} per model, in the order given
+     * @throws IllegalArgumentException as {@link #measure(SlimModel, int, int, int)}, or for no models
+     */
+    public static java.util.List<Stats> measureInterleaved(java.util.List<SlimModel> models, int batchSize,
+            int warmup, int runs) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models to measure; pass at least one");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(
+                    "batch size must be >= 1, got [" + batchSize + "]; pass e.g. 1 or 32");
+        }
+        if (warmup < 0 || runs < 1) {
+            throw new IllegalArgumentException(
+                    "need warm-up >= 0 and runs >= 1, got [" + warmup + "] and [" + runs + "]");
+        }
+        GradMode.disableOnThisThread();
+        int n = models.size();
+        double[][] ms = new double[n][runs];
+        java.util.List<NDManager> managers = new java.util.ArrayList<>();
+        try {
+            NDArray[] inputs = new NDArray[n];
+            for (int m = 0; m < n; m++) {
+                NDManager manager = models.get(m).manager().newSubManager();
+                managers.add(manager);
+                inputs[m] = manager.randomNormal(models.get(m).inputShape(batchSize));
+            }
+            for (int m = 0; m < n; m++) {
+                for (int i = 0; i < warmup; i++) {
+                    Interrupted.check("latency measurement");
+                    runOnce(models.get(m), managers.get(m), inputs[m]);
+                }
+            }
+            for (int round = 0; round < runs; round++) {
+                for (int k = 0; k < n; k++) {
+                    int m = (round + k) % n;
+                    Interrupted.check("latency measurement");
+                    long t0 = System.nanoTime();
+                    runOnce(models.get(m), managers.get(m), inputs[m]);
+                    ms[m][round] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        } finally {
+            managers.forEach(NDManager::close);
+        }
+        java.util.List<Stats> out = new java.util.ArrayList<>();
+        for (int m = 0; m < n; m++) {
+            out.add(stats(models.get(m), batchSize, ms[m]));
+        }
+        return out;
+    }
+
+    /** Median and quartiles of {@code ms} (sorted in place). */
+    private static Stats stats(SlimModel model, int batchSize, double[] ms) {
         Arrays.sort(ms);
-        return new Stats(
-                batchSize,
-                quantile(ms, 0.5),
-                quantile(ms, 0.25),
-                quantile(ms, 0.75),
-                runs,
-                threads(),
+        return new Stats(batchSize, quantile(ms, 0.5), quantile(ms, 0.25), quantile(ms, 0.75), ms.length, threads(),
                 model.device().toString());
     }
 

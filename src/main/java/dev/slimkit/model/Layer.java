@@ -40,6 +40,8 @@ public record Layer(
         BATCH_NORM,
         RELU,
         MAX_POOL,
+        /** Square average pooling without padding (read from ONNX {@code AveragePool}). */
+        AVG_POOL,
         GLOBAL_AVG_POOL,
         FLATTEN,
         LINEAR,
@@ -81,6 +83,11 @@ public record Layer(
     /** Square max pooling. */
     public static Layer maxPool(String name, int kernel, int stride) {
         return plain(Kind.MAX_POOL, name, 0, kernel, stride, 0, false);
+    }
+
+    /** Square average pooling without padding. */
+    public static Layer avgPool(String name, int kernel, int stride) {
+        return plain(Kind.AVG_POOL, name, 0, kernel, stride, 0, false);
     }
 
     /** Global average pooling: (N, C, H, W) → (N, C). */
@@ -139,6 +146,7 @@ public record Layer(
             case BATCH_NORM -> "BatchNorm";
             case RELU -> "ReLU";
             case MAX_POOL -> "MaxPool2d";
+            case AVG_POOL -> "AvgPool2d";
             case GLOBAL_AVG_POOL -> "GlobalAvgPool";
             case FLATTEN -> "Flatten";
             case LINEAR -> "Linear";

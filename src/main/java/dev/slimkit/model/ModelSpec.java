@@ -176,7 +176,7 @@ public record ModelSpec(
             case BATCH_NORM, RELU -> {
                 return in;
             }
-            case MAX_POOL -> {
+            case MAX_POOL, AVG_POOL -> {
                 requireRank(layer, in, 3, path);
                 requirePositive(layer.kernel(), "kernel", path);
                 requirePositive(layer.stride(), "stride", path);
@@ -184,7 +184,7 @@ public record ModelSpec(
                 long w = (in[2] - layer.kernel()) / layer.stride() + 1;
                 if (h < 1 || w < 1) {
                     throw new IllegalArgumentException(
-                            "max pool [" + path + "] gets an input of " + Arrays.toString(in)
+                            (layer.kind() == Layer.Kind.MAX_POOL ? "max" : "average") + " pool [" + path + "] gets an input of " + Arrays.toString(in)
                                     + ", smaller than its kernel " + layer.kernel());
                 }
                 return new long[] {in[0], h, w};

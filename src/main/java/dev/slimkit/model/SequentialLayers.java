@@ -129,6 +129,9 @@ public final class SequentialLayers extends AbstractBlock {
             case MAX_POOL -> Pool.maxPool2dBlock(
                     new Shape(layer.kernel(), layer.kernel()),
                     new Shape(layer.stride(), layer.stride()));
+            case AVG_POOL -> Pool.avgPool2dBlock(
+                    new Shape(layer.kernel(), layer.kernel()),
+                    new Shape(layer.stride(), layer.stride()));
             case GLOBAL_AVG_POOL -> Pool.globalAvgPool2dBlock();
             case FLATTEN -> Blocks.batchFlattenBlock();
             case LINEAR -> Linear.builder().setUnits(layer.out()).optBias(layer.bias()).build();

@@ -65,6 +65,7 @@ public final class SlimModel implements AutoCloseable {
             // Seeded, so the same spec and seed give the same initial weights.
             Engine.getInstance().setRandomSeed((int) seed);
             root.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(1));
+            PyTorchInit.apply(root);
         }
     }
 

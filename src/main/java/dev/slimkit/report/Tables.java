@@ -73,25 +73,83 @@ public final class Tables {
         return Table.create(fullTitle, name, precision, recall, f1, support);
     }
 
-    /** Several models side by side: params, non-zero, MACs, latency at batch 1 and 32, accuracy. */
+    /**
+     * Several models side by side: params, non-zero, MACs, latency at batch 1 and 32 as "median
+     * (IQR)" in ms, the speed-up at batch 32 (batch 1 when 32 was not measured) against the first
+     * row, labelled "within noise" when the medians differ by less than the timings' spread (see
+     * {@link ComparisonRow#withinNoiseOf}), and accuracy.
+     */
     public static Table comparison(List<ComparisonRow> rows, String title) {
         StringColumn model = StringColumn.create("model");
         LongColumn params = LongColumn.create("params");
         LongColumn nonzero = LongColumn.create("non-zero");
         LongColumn macs = LongColumn.create("MACs");
-        DoubleColumn ms1 = DoubleColumn.create("ms (batch 1)");
-        DoubleColumn ms32 = DoubleColumn.create("ms (batch 32)");
+        StringColumn ms1 = StringColumn.create("ms batch 1 (IQR)");
+        StringColumn ms32 = StringColumn.create("ms batch 32 (IQR)");
+        StringColumn speedUp = StringColumn.create("speed-up");
         DoubleColumn accuracy = DoubleColumn.create("accuracy");
+        ComparisonRow reference = rows.isEmpty() ? null : rows.get(0);
+        int batch = reference != null && Double.isNaN(reference.latencyMsBatch32()) ? 1 : 32;
         for (ComparisonRow row : rows) {
             model.append(row.model());
             params.append(row.params());
             nonzero.append(row.nonzeroParams());
             appendMacs(macs, row.macs());
-            ms1.append(round(row.latencyMsBatch1()));
-            ms32.append(round(row.latencyMsBatch32()));
+            ms1.append(latencyCell(row.latencyMsBatch1(), row.iqrMsBatch1()));
+            ms32.append(latencyCell(row.latencyMsBatch32(), row.iqrMsBatch32()));
+            speedUp.append(speedUpCell(row, reference, batch));
             accuracy.append(round(row.accuracy()));
         }
-        return Table.create(title, model, params, nonzero, macs, ms1, ms32, accuracy);
+        boolean anyLatency = rows.stream().anyMatch(r -> !Double.isNaN(r.latencyMsBatch1()) || !Double.isNaN(r.latencyMsBatch32()));
+        return anyLatency ? Table.create(title, model, params, nonzero, macs, ms1, ms32, speedUp, accuracy)
+                : Table.create(title, model, params, nonzero, macs, accuracy);
+    }
+
+    /**
+     * Each model's latency per runtime, "median (IQR)" in ms at batch 1 and 32, with the speed-up of each
+     * row over the same model's first runtime at batch 32 and a note (the export check, or why not timed).
+     */
+    public static Table runtimes(List<dev.slimkit.measure.RuntimeRow> rows, String title) {
+        StringColumn model = StringColumn.create("model");
+        StringColumn runtime = StringColumn.create("runtime");
+        StringColumn ms1 = StringColumn.create("ms batch 1 (IQR)");
+        StringColumn ms32 = StringColumn.create("ms batch 32 (IQR)");
+        StringColumn vs = StringColumn.create("speed-up at batch 32");
+        StringColumn note = StringColumn.create("note");
+        java.util.Map<String, Double> first = new java.util.HashMap<>();
+        for (dev.slimkit.measure.RuntimeRow r : rows) {
+            model.append(r.model());
+            runtime.append(r.runtime());
+            ms1.append(latencyCell(r.msBatch1(), r.iqrBatch1()));
+            ms32.append(latencyCell(r.msBatch32(), r.iqrBatch32()));
+            Double base = first.putIfAbsent(r.model(), r.msBatch32());
+            double ratio = base == null ? Double.NaN : base / r.msBatch32();
+            vs.append(base == null ? "reference" : Double.isNaN(ratio) ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.2f×", ratio));
+            note.append(r.note());
+        }
+        return Table.create(title, model, runtime, ms1, ms32, vs, note);
+    }
+
+    /** "0.79 (0.05)": median and IQR in ms; "–" when not measured. */
+    static String latencyCell(double median, double iqr) {
+        if (Double.isNaN(median)) {
+            return "–";
+        }
+        return Double.isNaN(iqr) ? String.format(java.util.Locale.ROOT, "%.3f", median)
+                : String.format(java.util.Locale.ROOT, "%.3f (%.3f)", median, iqr);
+    }
+
+    private static String speedUpCell(ComparisonRow row, ComparisonRow reference, int batch) {
+        if (row == reference) {
+            return "reference";
+        }
+        double ratio = row.speedUpOver(reference, batch);
+        if (Double.isNaN(ratio) || Double.isInfinite(ratio)) {
+            return "–";
+        }
+        String cell = String.format(java.util.Locale.ROOT, "%.2f×", ratio) + (batch == 1 ? " (batch 1)" : "");
+        return row.withinNoiseOf(reference, batch) ? cell + " within noise" : cell;
     }
 
     /**
@@ -227,8 +285,11 @@ public final class Tables {
                         column instanceof LongColumn
                                 || column instanceof IntColumn
                                 || column instanceof DoubleColumn;
-                html.append(numeric ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
-                        .append(escape(format(column, r)))
+                String text = format(column, r);
+                // Figures kept as text ("0.790 (0.050)", "1.55×") line up like numbers.
+                boolean right = numeric || text.equals("–") || (!text.isEmpty() && Character.isDigit(text.charAt(0)));
+                html.append(right ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
+                        .append(escape(text))
                         .append("</td>");
             }
             html.append("</tr>");

@@ -31,6 +31,21 @@ public final class Probe {
         public double latencyMs(int i) {
             return latency == null ? Double.NaN : latency[i].medianMs();
         }
+
+        /** Inter-quartile range of the timings in ms at {@link #LATENCY_BATCHES}[i]. */
+        public double latencyIqrMs(int i) {
+            return latency == null ? Double.NaN : latency[i].iqrMs();
+        }
+
+        /**
+         * Whether this model's median at {@link #LATENCY_BATCHES}[i] differs from {@code other}'s
+         * by less than half the sum of their IQRs (the rule of {@link
+         * dev.slimkit.measure.ComparisonRow#withinNoiseOf}): no evidence of a speed difference.
+         */
+        public boolean withinNoiseOf(Figures other, int i) {
+            double spread = (latencyIqrMs(i) + other.latencyIqrMs(i)) / 2;
+            return !Double.isNaN(spread) && Math.abs(latencyMs(i) - other.latencyMs(i)) <= spread;
+        }
     }
 
     private Probe() {}

@@ -270,6 +270,13 @@ public abstract class Step<S extends Step<S>> {
                     result.metric("latency ms batch " + b + " before", before.latencyMs(i));
                     result.metric("latency ms batch " + b + " after", after.latencyMs(i));
                     result.metric("speed-up batch " + b, before.latencyMs(i) / after.latencyMs(i));
+                    result.metric("latency IQR ms batch " + b + " before", before.latencyIqrMs(i));
+                    result.metric("latency IQR ms batch " + b + " after", after.latencyIqrMs(i));
+                    if (after.withinNoiseOf(before, i)) {
+                        result.note(String.format(java.util.Locale.ROOT, "the latency change at batch %d (%.3f → %.3f"
+                                + " ms) is within the timings' noise (IQR %.3f and %.3f ms)", b, before.latencyMs(i),
+                                after.latencyMs(i), before.latencyIqrMs(i), after.latencyIqrMs(i)));
+                    }
                 }
             }
             report(run, before, after);

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The training loop: shuffled mini-batches (seeded), forward inside DJL's gradient tape,
+ * The training loop: shuffled mini-batches (seeded, augmented when the data says so), forward inside DJL's gradient tape,
  * backward, one optimizer step, listeners; validation after each epoch when the data has a
  * validation split. Every batch's arrays live in a sub-manager closed right after the step, so
  * memory stays flat. The loop checks the thread's interrupt flag before each batch: an interrupt
@@ -63,6 +63,9 @@ public final class FitLoop {
                         .optOptimizer(Optimizers.of(config, rate, optimizerState))
                         .optDevices(new ai.djl.Device[] {model.device()});
         Random random = new Random(config.seed());
+        // Augmentation draws from its own seeded source, so it leaves the shuffling as it was.
+        dev.slimkit.data.Augment augment = data.augment().orElse(null);
+        Random augmentRandom = new Random(config.seed() * 31 + 7);
         int firstEpoch = history.epochCount() + 1;
         long step = history.totalBatches();
         long stepsDone = 0;
@@ -91,7 +94,8 @@ public final class FitLoop {
                     float batchLoss;
                     long batchCorrect;
                     try (NDManager batch = model.manager().newSubManager()) {
-                        NDArray images = train.batchImages(batch, order, from, to);
+                        NDArray images = augment == null ? train.batchImages(batch, order, from, to)
+                                : train.augmentedBatch(batch, order, from, to, augment, augmentRandom);
                         NDArray labels = train.batchLabels(batch, order, from, to);
                         loss.beforeBatch(images, labels, progress);
                         NDArray logits;

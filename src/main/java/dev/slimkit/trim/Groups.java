@@ -52,7 +52,7 @@ public final class Groups {
                 }
                 case BATCH_NORM -> norms.add(path);
                 case RELU -> { }
-                case MAX_POOL -> shape = new long[] {shape[0], (shape[1] - layer.kernel()) / layer.stride() + 1,
+                case MAX_POOL, AVG_POOL -> shape = new long[] {shape[0], (shape[1] - layer.kernel()) / layer.stride() + 1,
                         (shape[2] - layer.kernel()) / layer.stride() + 1};
                 case GLOBAL_AVG_POOL -> shape = new long[] {shape[0]};
                 case FLATTEN -> {

@@ -104,7 +104,7 @@ class DatasetsTest {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Datasets.idx(dir.resolve("nope")));
         assertEquals("no train-images-idx3-ubyte[.gz] in [" + dir.resolve("nope")
                 + "]; pass a folder holding the four MNIST-style IDX files", e.getCause().getMessage());
-        assertEquals("unknown data source [cifar]; choose fashion-mnist, synthetic or idx:DIR",
+        assertEquals("unknown data source [cifar]; choose fashion-mnist, synthetic, idx:DIR or folder:DIR",
                 assertThrows(IllegalArgumentException.class, () -> Datasets.fromSource("cifar")).getMessage());
     }
 

@@ -339,17 +339,26 @@ class ModelIOTest {
         }
     }
 
-    /** The tiny model {@code src/test/resources/io/main-c3214b4-tiny.slim} holds, rebuilt from its seed. */
-    static SlimModel tinyAsSavedByMain() {
+    /**
+     * The tiny model {@code src/test/resources/io/main-c3214b4-tiny.slim} holds: its spec, with the
+     * weights that main's seeded (DJL-default, Xavier) initialisation gave it, kept beside the file in
+     * {@code main-c3214b4-tiny.weights} since slimkit now initialises as PyTorch does.
+     */
+    static SlimModel tinyAsSavedByMain() throws java.io.IOException {
         ModelSpec spec = new ModelSpec("tiny", 1, 4, 4, 3, 1.0, List.of(
                 Layer.conv("conv", 2, 3, 1, 1, true), Layer.batchNorm("bn"), Layer.relu("relu"),
                 Layer.flatten("flatten"), Layer.linear("fc", 3)));
         SlimModel m = SlimModel.create("tiny", spec, 3);
-        float[] w = m.parameters().get("fc.weight").getArray().toFloatArray();
-        for (int i = 0; i < w.length; i += 3) {
-            w[i] = 0f;
+        try (var in = ModelIOTest.class.getResourceAsStream("/io/main-c3214b4-tiny.weights")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.trim().split(" ");
+                float[] values = new float[parts.length - 1];
+                for (int i = 1; i < parts.length; i++) {
+                    values[i - 1] = Float.parseFloat(parts[i]);
+                }
+                m.parameters().get(parts[0]).getArray().set(values);
+            }
         }
-        m.parameters().get("fc.weight").getArray().set(w);
         return m;
     }
 

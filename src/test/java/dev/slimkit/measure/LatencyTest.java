@@ -30,4 +30,24 @@ class LatencyTest {
                     assertThrows(IllegalArgumentException.class, () -> Latency.measure(model, 0)).getMessage());
         }
     }
+
+    /** Interleaved: stats in the order given, each from every round, no arrays left behind; a bigger net is slower. */
+    @Test
+    void interleavedMeasurementKeepsTheOrderAndSeparatesABigFromASmallModel() {
+        try (SlimModel small = SlimModel.create("mlp", 10, 0.25, 0); SlimModel big = SlimModel.create("resnet20", 10, 1.0, 0)) {
+            int smallArrays = small.manager().getManagedArrays().size();
+            java.util.List<Latency.Stats> s = Latency.measureInterleaved(java.util.List.of(small, big), 8, 2, 9);
+            assertEquals(2, s.size());
+            for (Latency.Stats x : s) {
+                assertEquals(8, x.batchSize());
+                assertEquals(9, x.runs());
+                assertTrue(x.q1Ms() <= x.medianMs() && x.medianMs() <= x.q3Ms(), x.toString());
+            }
+            // resnet20 does ~400× the MACs of the quarter-width MLP: far outside any timing noise.
+            assertTrue(s.get(1).medianMs() > 5 * s.get(0).medianMs(), s.toString());
+            assertEquals(smallArrays, small.manager().getManagedArrays().size());
+            assertEquals("no models to measure; pass at least one", assertThrows(IllegalArgumentException.class,
+                    () -> Latency.measureInterleaved(java.util.List.of(), 1, 1, 1)).getMessage());
+        }
+    }
 }

@@ -20,7 +20,7 @@ class SpecJsonTest {
         Layer torch = new Layer(Layer.Kind.TORCHSCRIPT, "ts", 7, 5, 4, 3, true, List.of(), List.of(), "net.pt",
                 List.of(6L, 7L, 7L));
         List<Layer> layers = List.of(Layer.conv("conv", 6, 3, 1, 1, true), Layer.batchNorm("bn"), Layer.relu("relu"),
-                Layer.maxPool("pool", 2, 2), residual, Layer.globalAvgPool("gap"), Layer.flatten("flat"),
+                Layer.maxPool("pool", 2, 2), Layer.avgPool("avg", 2, 1), residual, Layer.globalAvgPool("gap"), Layer.flatten("flat"),
                 Layer.linear("fc", 3), torch);
         ModelSpec spec = new ModelSpec("custom", 3, 32, 30, 3, 0.75, layers);
         ModelSpec back = SpecJson.read(SpecJson.write(spec));

@@ -1,6 +1,7 @@
 package dev.slimkit.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimkit.measure.ComparisonRow;
@@ -78,5 +79,20 @@ class ReportTest {
         Table c = Tables.comparison(List.of(new ComparisonRow("m", 10, 5, 100, 1.5, Double.NaN, 0.9)), "cmp");
         assertTrue(Tables.toHtml(c).contains("<td style=\"text-align:right\">–</td>"));
         assertEquals(1, Charts.confusion(e, List.of("a", "c"), "cm").getSeriesMap().size());
+    }
+
+    /** Latency cells read "median (IQR)"; a speed-up smaller than the timings' spread is labelled so. */
+    @Test
+    void comparisonShowsLatencySpreadAndLabelsSpeedUpsInsideTheNoise() {
+        Table c = Tables.comparison(List.of(
+                new ComparisonRow("base", 10, 10, 100, 1.0, 8.0, 0.9, 0.1, 0.5),
+                new ComparisonRow("same", 10, 10, 100, 1.0, 7.6, 0.9, 0.1, 0.4),
+                new ComparisonRow("slim", 5, 5, 50, 0.5, 4.0, 0.88, 0.05, 0.2)), "cmp");
+        assertEquals(List.of("1.000 (0.100)", "1.000 (0.100)", "0.500 (0.050)"), c.stringColumn("ms batch 1 (IQR)").asList());
+        assertEquals(List.of("8.000 (0.500)", "7.600 (0.400)", "4.000 (0.200)"), c.stringColumn("ms batch 32 (IQR)").asList());
+        // same: 8.0 / 7.6 = 1.05×, |8.0 − 7.6| = 0.4 <= (0.5 + 0.4) / 2 = 0.45; slim: 2.00×, 4.0 > 0.35.
+        assertEquals(List.of("reference", "1.05× within noise", "2.00×"), c.stringColumn("speed-up").asList());
+        Table noLatency = Tables.comparison(List.of(new ComparisonRow("m", 10, 5, 100, Double.NaN, Double.NaN, 0.9)), "cmp");
+        assertFalse(noLatency.columnNames().contains("speed-up"));
     }
 }

@@ -36,18 +36,27 @@ final class MagicSchemas {
 
     static final MagicArgs DATA = MagicArgs.of("data", "Load a data set into the session under NAME.")
             .positional("NAME", "session name of the data set")
-            .option("source", "SOURCE", "fashion-mnist (Debian package), synthetic, or idx:DIR (default fashion-mnist)")
+            .option("source", "SOURCE", "fashion-mnist (Debian package), synthetic, idx:DIR, or folder:DIR (one sub-folder"
+                    + " of PNG/JPEG/BMP/GIF images per class) (default fashion-mnist)")
+            .option("size", "HxW", "folder: resize every image to HxW (needed when sizes differ)")
+            .option("channels", "1|3", "folder: grey or colour (default: 1 when every image is grey, else 3)")
+            .option("test-dir", "DIR2", "folder: take the test split from DIR2 (same class sub-folders)")
+            .option("test", "FRACTION", "folder: move this seeded fraction of each class to the test split (default "
+                    + dev.slimkit.data.ImageFolder.DEFAULT_TEST_FRACTION + ")")
+            .option("augment", "flip,crop", "randomly flip and/or pad-crop each training batch (training only)")
             .option("limit", "N", "keep the first N training images")
             .option("test-limit", "N", "keep the first N test images")
             .option("classes", "LIST", "keep these classes and relabel them 0..k-1, e.g. 5-9 or 0,2,5")
             .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1")
-            .option("seed", "S", "seed of the validation split (default 0)");
+            .option("seed", "S", "seed of the validation split and of a folder's test split (default 0)");
     static final MagicArgs MODEL = MagicArgs.of("model",
             "Build a fresh model into the session under NAME, or load a PyTorch base from a TorchScript file.")
             .positional("NAME", "session name of the model")
             .option("arch", "ARCH", "architecture: " + String.join(", ", Architectures.NAMES))
-            .option("from", "FILE.pt", "TorchScript file (torch.jit.script(m).save(...)) instead of --arch; with"
-                    + " --classes N it is a backbone under a new head of N classes, without, the whole classifier")
+            .option("from", "FILE", "instead of --arch: an ONNX file (FILE.onnx, e.g. from torch.onnx.export), read into"
+                    + " slimkit layers with its weights (trainable, prunable, trimmable); or a TorchScript file (FILE.pt,"
+                    + " torch.jit.script(m).save(...)), one opaque layer: with --classes N a backbone under a new head of N"
+                    + " classes, without, the whole classifier")
             .option("input", "CxHxW", "image shape a --from model takes (default: the --data set's, else 1x28x28)")
             .option("classes", "N", "number of classes (default: the --data set's, else 10)")
             .option("data", "D", "take classes and image shape from session data D")
@@ -128,10 +137,16 @@ final class MagicSchemas {
     static final MagicArgs COMPARE = MagicArgs.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
             .positionals("NAME", "session models to compare")
             .option("data", "D", "session data for accuracy (omit to skip accuracy)")
+            .option("runtime", "djl,onnx", "runtimes to time each model in: djl (default), onnx (ONNX Runtime on the"
+                    + " model's checked ONNX export), or both, shown side by side")
             .flag("no-latency", "skip the latency measurement");
     static final MagicArgs SAVE = MagicArgs.of("save", "Save model NAME to PATH as one self-describing file.")
             .positional("NAME", "session model")
             .positional("PATH", "file to write (e.g. models/student.slim)");
+    static final MagicArgs EXPORT = MagicArgs.of("export", "Write model NAME as ONNX, checked in ONNX Runtime first.")
+            .positional("NAME", "session model")
+            .positional("FILE", "ONNX file to write (e.g. models/slim.onnx)")
+            .option("data", "D", "check on the first 32 test images of session data D (default: seeded random images)");
     static final MagicArgs LOAD = MagicArgs.of("load", "Load a model file into the session under NAME.")
             .positional("NAME", "session name for the loaded model")
             .positional("PATH", "file written by %save or Slim.save")
@@ -168,5 +183,5 @@ final class MagicSchemas {
 
     /** Every magic's schema, in the order %slimkit lists them. */
     static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
-            EVAL, SUMMARY, COMPARE, SAVE, LOAD, DROP, PIPELINE, SWEEP);
+            EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE, SWEEP);
 }

@@ -75,6 +75,10 @@ final class ResultViews {
 
     static void comparison(DisplaySink sink, Comparison c) {
         sink.display(Tables.comparison(c.rows(), c.title()));
+        if (!c.runtimes().isEmpty()) {
+            sink.display(Tables.runtimes(c.runtimes(), "latency per runtime (median (IQR) of " + Latency.DEFAULT_RUNS
+                    + " interleaved rounds, " + c.threads() + " threads in each)"));
+        }
         if (c.data() != null) {
             String reference = c.rows().get(0).model();
             String accuracy = "accuracy on " + c.data() + " test";

@@ -170,8 +170,10 @@ public final class SlimkitMagics {
         if (a != null) {
             List<SlimModel> models = a.positionals("NAME").stream().map(n -> lookup("%compare", n)).toList();
             ImageData data = data(a, false);
+            List<String> runtimes = errors.call("%compare", () -> dev.slimkit.measure.Comparison.parseRuntimes(
+                    a.string("runtime", "djl")));
             ResultViews.comparison(sink, runner.task("%compare", "comparison", () -> Slim.compare(data,
-                    !a.flag("no-latency"), models.toArray(SlimModel[]::new))));
+                    !a.flag("no-latency"), runtimes, models.toArray(SlimModel[]::new))));
         }
     }
 
@@ -184,6 +186,19 @@ public final class SlimkitMagics {
             long bytes = errors.call("%save", () -> Slim.save(model, path));
             sink.display(ResultViews.line(String.format(Locale.ROOT, "saved <b>%s</b> to <code>%s</code> (%,d bytes)",
                     Html.escape(model.name()), Html.escape(path.toString()), bytes)));
+        }
+    }
+
+    @LineMagic("export")
+    public void export(List<String> args) {
+        MagicArgs.Parsed a = parse(EXPORT, args);
+        if (a != null) {
+            SlimModel model = model(a, "NAME");
+            ImageData data = data(a, false);
+            Path path = Path.of(a.positional("FILE"));
+            var result = runner.task("%export", "export", () -> data == null ? Slim.export(model, path)
+                    : Slim.export(model, path, data));
+            sink.display(ResultViews.line(Html.escape(model.name() + ": " + result)));
         }
     }
 

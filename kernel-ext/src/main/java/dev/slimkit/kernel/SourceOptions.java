@@ -1,10 +1,14 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.data.Augment;
 import dev.slimkit.data.Datasets;
+import dev.slimkit.data.ImageFolder;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.Architectures;
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.onnx.OnnxImport;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The options of {@code %data} and {@code %model} turned into the calls a Java cell would make
@@ -18,15 +22,39 @@ final class SourceOptions {
 
     /** %model: a built-in architecture, or a TorchScript file with {@code --from}. */
     static SlimModel model(MagicArgs.Parsed a, String name, ImageData data) {
+        if (a.has("from") && a.string("from", "").toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            return fromOnnx(a, name, data);
+        }
         return a.has("from") ? fromTorchScript(a, name, data) : fromArch(a, name, data);
     }
+
+    /** The options of %data that only an image folder takes. */
+    private static final java.util.List<String> FOLDER_OPTIONS = java.util.List.of("size", "channels", "test-dir", "test");
 
     /** %data: the source, then the class filter, the limits and the validation split. */
     static ImageData data(MagicArgs.Parsed a) {
         if (a.has("val")) {
             ImageData.checkValidationFraction(a.number("val", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
         }
-        ImageData data = Datasets.fromSource(a.string("source", "fashion-mnist"));
+        String source = a.string("source", "fashion-mnist");
+        ImageData data;
+        if (source.startsWith("folder:") && source.length() > 7) {
+            ImageFolder folder = ImageFolder.of(Path.of(source.substring(7)));
+            folder = a.has("size") ? folder.size(a.string("size", "")) : folder;
+            folder = a.has("channels") ? folder.channels(a.integer("channels", 0, 1)) : folder;
+            folder = a.has("test-dir") ? folder.testDir(Path.of(a.string("test-dir", ""))) : folder;
+            folder = a.has("test") ? folder.test(a.number("test", 0, 0, 1, false)) : folder;
+            folder = a.has("seed") ? folder.seed(a.integer("seed", 0, 0)) : folder;
+            data = folder.load();
+        } else {
+            for (String option : FOLDER_OPTIONS) {
+                if (a.has(option)) {
+                    throw new UsageError("%data: --" + option + " applies to --source folder:DIR only");
+                }
+            }
+            data = Datasets.fromSource(source);
+        }
+        data = a.has("augment") ? data.augment(Augment.parse(a.string("augment", ""), data.imageShape()[1])) : data;
         data = a.has("classes") ? data.classes(a.string("classes", "")) : data;
         data = a.has("limit") ? data.limit(a.integer("limit", 0, 1)) : data;
         data = a.has("test-limit") ? data.testLimit(a.integer("test-limit", 0, 1)) : data;
@@ -44,6 +72,28 @@ final class SourceOptions {
         int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
         return SlimModel.create(name, Architectures.spec(arch, classes, a.number("width", 1.0, 0, 64, true), shape[0],
                 shape[1], shape[2]), a.integer("seed", 0, 0));
+    }
+
+    private static SlimModel fromOnnx(MagicArgs.Parsed a, String name, ImageData data) {
+        for (String option : java.util.List.of("arch", "width", "input", "classes")) {
+            if (a.has(option)) {
+                throw new UsageError("%model: --from FILE.onnx reads the architecture, input shape and classes from the"
+                        + " file; drop --" + option);
+            }
+        }
+        Path file = Path.of(a.string("from", ""));
+        SlimModel model = OnnxImport.load(name, file, a.integer("seed", 0, 0));
+        if (data != null && (model.spec().classes() != data.numClasses()
+                || !java.util.Arrays.equals(data.imageShape(), new int[] {model.spec().channels(), model.spec().height(),
+                        model.spec().width()}))) {
+            model.close();
+            throw new UsageError("%model: [" + file.getFileName() + "] takes " + model.spec().channels() + "x"
+                    + model.spec().height() + "x" + model.spec().width() + " images and outputs " + model.spec().classes()
+                    + " classes, but data [" + a.string("data", "") + "] has " + data.numClasses() + " classes of "
+                    + String.join("x", Arrays.stream(data.imageShape()).mapToObj(String::valueOf).toList())
+                    + " images; load the data with a matching --size, --channels and classes");
+        }
+        return model;
     }
 
     private static SlimModel fromTorchScript(MagicArgs.Parsed a, String name, ImageData data) {

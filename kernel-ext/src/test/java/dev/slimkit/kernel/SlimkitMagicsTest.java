@@ -120,7 +120,7 @@ class SlimkitMagicsTest {
                 () -> magics.train(args("m --data fm --optimizer rmsprop")));
         assertError("%data: cannot read class list [x]; write a range such as 0-4 or a list such as 0,2,5",
                 () -> magics.data(args("d --source synthetic --classes x")));
-        assertError("%data: unknown data source [cifar]; choose fashion-mnist, synthetic or idx:DIR",
+        assertError("%data: unknown data source [cifar]; choose fashion-mnist, synthetic, idx:DIR or folder:DIR",
                 () -> magics.data(args("d --source cifar")));
         assertError("%data: no train-images-idx3-ubyte[.gz] in [/nonexistent]; pass a folder holding the four MNIST-style IDX files",
                 () -> magics.data(args("d --source idx:/nonexistent")));
