@@ -140,6 +140,7 @@ final class StepRunner {
                 " (%d finished in %.1f s%s)", result.rows().size(), result.seconds(), best >= 0
                         ? "; best on validation " + sweep.metric() + ": trial " + best : "")));
         if (result.cancelled()) {
+            Thread.interrupted(); // consumed: the message says so, the next cell runs normally
             throw errors.remember(new UsageError(magic + ": stopped; " + result.rows().size() + " of " + planned
                     + " trials finished and their rows are kept"));
         }
