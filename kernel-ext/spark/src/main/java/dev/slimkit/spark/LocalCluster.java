@@ -55,13 +55,30 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalStateException naming the log when a process does not come up in a minute
      */
     public static LocalCluster start(int workers, Path dir) {
+        try {
+            return start(workers, dir, port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a cluster whose master listens on {@code masterPort} (0: any free port, what tests use).
+     *
+     * @throws IllegalStateException when that port is taken (another master?)
+     */
+    public static LocalCluster start(int workers, Path dir, int masterPort) {
         if (workers < 1) {
             throw new IllegalArgumentException("a local cluster needs at least 1 worker, got [" + workers + "]");
         }
         try {
             Files.createDirectories(dir);
             Path home = sparkHome(dir.resolve("spark-home"));
-            int port = port();
+            int port = masterPort == 0 ? freePort() : masterPort;
+            if (connects(port)) {
+                throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another Spark master?); stop it"
+                        + " or set SLIMKIT_SPARK_PORT to a free port");
+            }
             String url = "spark://127.0.0.1:" + port;
             List<ProcessHandle> started = new ArrayList<>();
             Path masterLog = dir.resolve("master.log");
@@ -258,7 +275,14 @@ public final class LocalCluster implements AutoCloseable {
                     System.out.println("already running: " + c.url() + " (logs in " + c.logs() + ")");
                     System.exit(0);
                 }
-                LocalCluster c = start(Integer.parseInt(args[1]), dir);
+                LocalCluster c;
+                try {
+                    c = start(Integer.parseInt(args[1]), dir);
+                } catch (RuntimeException e) {
+                    System.err.println("spark-local: " + e.getMessage());
+                    System.exit(1);
+                    return;
+                }
                 System.out.println("master " + c.url());
                 System.out.println("logs " + c.logs());
             }

@@ -46,7 +46,7 @@ class SparkSweepTest {
     @BeforeAll
     static void startCluster() {
         System.setProperty("slimkit.spark.classpath", System.getProperty("java.class.path"));
-        cluster = LocalCluster.start(2, tmp.resolve("cluster"));
+        cluster = LocalCluster.start(2, tmp.resolve("cluster"), 0);
         data = Datasets.synthetic(4, 240, 80, 3).validationSplit(0.25, 0);
         base = SlimModel.create("base", Architectures.spec("cnn-small", 4, 0.5, 1, 28, 28), 1);
     }

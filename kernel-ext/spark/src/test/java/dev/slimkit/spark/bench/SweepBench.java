@@ -39,7 +39,7 @@ public final class SweepBench {
         report("local, one after another (1 thread)", local);
         Path dir = Files.createTempDirectory("slimkit-bench-cluster-");
         SweepResult spark;
-        try (LocalCluster cluster = LocalCluster.start(2, dir)) {
+        try (LocalCluster cluster = LocalCluster.start(2, dir, 0)) {
             spark = sweep(base, data, recipe).on(SweepExecutor.spark(cluster.url())).run();
         }
         report("spark, 2 workers of 1 core", spark);
