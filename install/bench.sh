@@ -16,6 +16,9 @@
 #                                     x0.25), plain vs distilled with cached teacher logits, interleaved
 #                                     rounds, median ratio; "live" adds one KD epoch running the teacher
 #                                     on every batch (20k images by default).
+#   install/bench.sh sweep            8 prune x trim trials one after another in one JVM (1 thread) vs on a
+#                                     loopback Spark cluster of 2 one-core workers: wall times, ratio,
+#                                     per-trial overhead (executor set-up, start and scheduling).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -67,5 +70,16 @@ case "$what" in
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.FolderBench ${2:+"$2"}
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim, transfer, latency, folder or distill" >&2; exit 2 ;;
+  sweep)
+    # The Spark benchmark lives in the Spark module's test scope (kernel-ext/spark/src/test/java/.../bench).
+    mvn -q -B -Dstyle.color=never dependency:build-classpath -pl kernel-ext/spark -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+    mvn -q -B -Dstyle.color=never test-compile -pl kernel-ext/spark >/dev/null
+    spark_cp="kernel-ext/spark/target/test-classes:kernel-ext/spark/target/classes:$(cat kernel-ext/spark/target/test-classpath.txt)"
+    # shellcheck disable=SC2086
+    java ${SLIMKIT_JAVA_OPTS/num_threads=${SLIMKIT_THREADS:-2}/num_threads=1} -XX:+IgnoreUnrecognizedVMOptions \
+      --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+      -cp "$spark_cp" dev.slimkit.spark.bench.SweepBench
+    ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer, latency, folder, distill or sweep" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 # Sets a fresh Debian 12 machine up for slimkit, idempotently:
 #   1. Debian packages from install/apt-packages.txt (Fashion-MNIST, fonts, Jupyter, PyTorch peer,
 #      Chromium + Selenium for install/browser-test.sh);
-#   2. the Maven build (all modules, tests skipped) and the runtime class path;
+#   2. the Maven build (all modules, tests skipped) and the runtime class paths (core's, and the
+#      Spark module's in kernel-ext/spark/target/spark-classpath.txt for %%sweep --on spark://);
 #   3. the "Java (slimkit)" Jupyter kernelspec, when the kernel module provides one.
 # Re-running it skips what is already done. Needs root (or sudo) for apt-get.
 set -euo pipefail
@@ -26,6 +27,13 @@ cd "$root"
 echo "setup: building with Maven (tests run separately)"
 mvn -q -B -Dstyle.color=never -DskipTests install
 mvn -q -B -Dstyle.color=never dependency:build-classpath -pl src -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt
+# The Spark driver's class path (its module jar first): the kernel starts the driver in a child JVM with it,
+# install/spark-local.sh starts a loopback cluster with it. Spark stays off the kernel's own class path.
+mvn -q -B -Dstyle.color=never dependency:build-classpath -pl kernel-ext/spark -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/deps.txt
+version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
+echo "$root/kernel-ext/spark/target/slimkit-spark-$version.jar:$(cat kernel-ext/spark/target/deps.txt)" \
+  > kernel-ext/spark/target/spark-classpath.txt
 if [ -x "$here/kernel.sh" ]; then
   "$here/kernel.sh"
 fi

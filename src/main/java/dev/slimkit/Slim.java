@@ -127,6 +127,11 @@ public final class Slim {
         return new dev.slimkit.pipeline.Pipeline(base);
     }
 
+    /** A sweep over pipeline recipes from {@code base}; see {@link dev.slimkit.sweep.Sweep}. */
+    public static dev.slimkit.sweep.Sweep sweep(SlimModel base) {
+        return new dev.slimkit.sweep.Sweep(base);
+    }
+
     /** Accuracy, per-class figures and confusion on {@code data}'s test split. */
     public static Evaluation evaluate(SlimModel model, ImageData data) {
         return Evaluator.evaluate(model, data.test(), dev.slimkit.step.Probe.EVALUATION_BATCH);

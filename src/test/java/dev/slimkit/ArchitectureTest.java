@@ -26,6 +26,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void sweepsSitAbovePipelinesAndBelowReportsAndNeverReachSpark() {
+        // sweep uses pipeline (a trial is a pipeline run); report draws sweeps; nothing below uses sweep.
+        noClasses().that().resideInAnyPackage("dev.slimkit.pipeline..", "dev.slimkit.step..", "dev.slimkit.train..",
+                        "dev.slimkit.model..", "dev.slimkit.data..", "dev.slimkit.io..", "dev.slimkit.prune..",
+                        "dev.slimkit.trim..", "dev.slimkit.distill..", "dev.slimkit.transfer..", "dev.slimkit.measure..")
+                .should().dependOnClassesThat().resideInAPackage("dev.slimkit.sweep..").check(CORE);
+        noClasses().that().resideInAPackage("dev.slimkit.sweep..")
+                .should().dependOnClassesThat().resideInAPackage("dev.slimkit.report..").check(CORE);
+        // Spark runs in its own module and JVM (the kernel's class path bundles libraries Spark's clash with).
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..").check(CORE);
+    }
+
+    @Test
     void coreNeverImportsKernelTypes() {
         noClasses().should().dependOnClassesThat()
                 .resideInAnyPackage("io.github.spencerpark..", "dev.slimkit.kernel..", "org.dflib.jjava..")

@@ -46,7 +46,7 @@ public final class Datasets {
      *     dataset-fashion-mnist} when the files are missing
      */
     public static ImageData fashionMnist() {
-        return idx(DEBIAN_FASHION_MNIST, "fashion-mnist", FASHION_MNIST_CLASSES);
+        return idx(DEBIAN_FASHION_MNIST, "fashion-mnist", FASHION_MNIST_CLASSES).withOrigin("fashion-mnist");
     }
 
     /**
@@ -56,7 +56,7 @@ public final class Datasets {
      * the set has Fashion-MNIST's ten.
      */
     public static ImageData idx(Path dir) {
-        return idx(dir, "idx:" + dir, null);
+        return idx(dir, "idx:" + dir, null).withOrigin("idx:" + dir);
     }
 
     private static ImageData idx(Path dir, String name, List<String> classNames) {
@@ -191,7 +191,8 @@ public final class Datasets {
                 syntheticSplit(prototypes, trainSize, channels, height, width, noise, random);
         ImageSplit test =
                 syntheticSplit(prototypes, testSize, channels, height, width, noise, random);
-        return new ImageData("synthetic", train, null, test, numbered(numClasses));
+        return new ImageData("synthetic", train, null, test, numbered(numClasses)).withOrigin("synthetic:" + numClasses
+                + "," + trainSize + "," + testSize + "," + channels + "," + height + "," + width + "," + noise + "," + seed);
     }
 
     /**
@@ -212,6 +213,17 @@ public final class Datasets {
         if (source.equals("synthetic")) {
             return synthetic(10, 2000, 500, 0);
         }
+        if (source.startsWith("synthetic:")) {
+            String[] f = source.substring("synthetic:".length()).split(",");
+            try {
+                return synthetic(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Float.parseFloat(f[6]),
+                        Long.parseLong(f[7]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("synthetic source [" + source + "] needs classes,train,test,channels,"
+                        + "height,width,noise,seed, e.g. synthetic:10,2000,500,1,28,28,0.5,0");
+            }
+        }
         if (source.startsWith("idx:") && source.length() > 4) {
             return idx(Path.of(source.substring(4)));
         }
@@ -220,6 +232,37 @@ public final class Datasets {
         }
         throw new IllegalArgumentException(
                 "unknown data source [" + source + "]; choose fashion-mnist, synthetic, idx:DIR or folder:DIR");
+    }
+
+    /**
+     * Opens a bundle again from its {@link ImageData#origin}: the source, then each recorded step
+     * ({@code limit N}, {@code test-limit N}, {@code classes 0,2,5}, {@code val FRACTION SEED}) in
+     * order. Another JVM gets the same images, provided the source exists there.
+     *
+     * @throws IllegalArgumentException naming the part that cannot be read
+     */
+    public static ImageData reopen(String origin) {
+        if (origin == null) {
+            throw new IllegalArgumentException("data that were not opened from a source cannot be reopened elsewhere;"
+                    + " open them with Slim.data(SOURCE) (fashion-mnist, synthetic or idx:DIR)");
+        }
+        String[] parts = origin.split(" \\| ");
+        ImageData data = fromSource(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String[] op = parts[i].split(" ");
+            data = switch (op[0]) {
+                case "limit" -> data.limit(Integer.parseInt(op[1]));
+                case "test-limit" -> data.testLimit(Integer.parseInt(op[1]));
+                case "classes" -> data.classes(op[1]);
+                case "val" -> data.validationSplit(Double.parseDouble(op[1]), Long.parseLong(op[2]));
+                case "labels" -> data.labels(Integer.parseInt(op[1]), Long.parseLong(op[2]));
+                case "augment" -> throw new IllegalArgumentException("data with augmented training batches cannot be"
+                        + " reopened in another JVM; run the sweep on(SweepExecutor.local()) or drop the augmentation");
+                default -> throw new IllegalArgumentException("data origin [" + origin + "]: unknown step [" + parts[i]
+                        + "]; steps are limit, test-limit, classes, labels, val");
+            };
+        }
+        return data;
     }
 
     /** The most classes a class list may name when the data set is not known yet. */

@@ -28,6 +28,7 @@ public final class ImageData {
 
     /** The fraction of training images {@link #choiceSplit()} carves when a set has no validation split. */
     public static final double CARVED_VALIDATION = 0.1;
+    private final String origin;
 
     /**
      * Creates a bundle; {@code validation} may be null. All splits must agree on image shape and
@@ -39,13 +40,14 @@ public final class ImageData {
             ImageSplit validation,
             ImageSplit test,
             List<String> classNames) {
-        this(name, train, validation, test, classNames, null, null);
+        this(name, train, validation, test, classNames, null, null, null);
     }
 
     private ImageData(String name, ImageSplit train, ImageSplit validation, ImageSplit test, List<String> classNames,
-            Augment augment, ImageSplit unlabelled) {
+            Augment augment, ImageSplit unlabelled, String origin) {
         this.augment = augment;
         this.unlabelled = unlabelled;
+        this.origin = origin;
         this.name = name;
         this.train = train;
         this.validation = validation;
@@ -64,7 +66,25 @@ public final class ImageData {
      * none); validation and test images are never changed.
      */
     public ImageData augment(Augment value) {
-        return new ImageData(name, train, validation, test, classNames, value, unlabelled);
+        return new ImageData(name, train, validation, test, classNames, value, unlabelled, value == null ? origin : then("augment " + value));
+    }
+
+    /**
+     * How to open this bundle again from its source, e.g. {@code synthetic:10,2000,500,1,28,28,0.5,0 |
+     * limit 200 | val 0.1 0}, for another JVM (a sweep's worker or Spark executor; see {@link
+     * Datasets#reopen}); null when the bundle was not opened from a source (built by hand).
+     */
+    public String origin() {
+        return origin;
+    }
+
+    /** This bundle recorded as opened from {@code value} (see {@link #origin}). */
+    public ImageData withOrigin(String value) {
+        return new ImageData(name, train, validation, test, classNames, augment, unlabelled, value);
+    }
+
+    private String then(String op) {
+        return origin == null ? null : origin + " | " + op;
     }
 
     /** The augmentation of training batches, if any. */
@@ -105,7 +125,7 @@ public final class ImageData {
 
     /** Keeps the first {@code count} training images. */
     public ImageData limit(int count) {
-        return new ImageData(name, train.limit(count), validation, test, classNames, augment, unlabelled);
+        return new ImageData(name, train.limit(count), validation, test, classNames, augment, unlabelled, then("limit " + count));
     }
 
     /** Keeps the first {@code count} test images. */
@@ -114,7 +134,8 @@ public final class ImageData {
             throw new IllegalArgumentException(
                     "test limit must be >= 1, got [" + count + "]; pass the number of test images");
         }
-        return new ImageData(name, train, validation, test.limit(count), classNames, augment, unlabelled);
+        return new ImageData(name, train, validation, test.limit(count), classNames, augment, unlabelled,
+                then("test-limit " + count));
     }
 
     /**
@@ -150,7 +171,9 @@ public final class ImageData {
                 validation == null ? null : validation.filterClasses(classes),
                 test.filterClasses(classes),
                 names,
-                augment, unlabelled == null ? null : unlabelled.filterClasses(classes));
+                augment, unlabelled == null ? null : unlabelled.filterClasses(classes),
+                then("classes " + java.util.Arrays.stream(classes).mapToObj(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(","))));
     }
 
     /**
@@ -208,7 +231,8 @@ public final class ImageData {
         java.util.Arrays.sort(valIdx);
         java.util.Arrays.sort(trainIdx);
         return new ImageData(
-                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment, unlabelled);
+                name, train.select(trainIdx), train.select(valIdx), test, classNames, augment, unlabelled,
+                then("val " + plain(fraction) + " " + seed));
     }
 
     /**
@@ -250,7 +274,7 @@ public final class ImageData {
         java.util.Arrays.sort(rest);
         ImageSplit pool = train.select(rest);
         return new ImageData(name, train.select(keep), validation, test, classNames, augment,
-                unlabelled == null ? pool : ImageSplit.concat(unlabelled, pool));
+                unlabelled == null ? pool : ImageSplit.concat(unlabelled, pool), then("labels " + count + " " + seed));
     }
 
     /**

@@ -118,7 +118,7 @@ public record Yardsticks(
     }
 
     /** These figures as JSON (for a stage's saved record, so a reused stage keeps its measurements). */
-    com.google.gson.JsonObject toJson() {
+    public com.google.gson.JsonObject toJson() {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         o.addProperty("params", params);
         o.addProperty("nonzeroParams", nonzeroParams);
@@ -138,7 +138,7 @@ public record Yardsticks(
     }
 
     /** Figures saved by {@link #toJson}. */
-    static Yardsticks fromJson(com.google.gson.JsonObject o) {
+    public static Yardsticks fromJson(com.google.gson.JsonObject o) {
         return new Yardsticks(o.get("params").getAsLong(), o.get("nonzeroParams").getAsLong(), o.get("macs").getAsLong(),
                 o.get("accuracy").getAsDouble(), o.get("macroRecall").getAsDouble(), o.get("worstRecall").getAsDouble(),
                 o.get("worstClass").getAsInt(), stats(o, "batch1"), stats(o, "batch32"), stats(o, "batch32OneThread"),

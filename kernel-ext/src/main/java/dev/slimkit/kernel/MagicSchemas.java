@@ -199,9 +199,24 @@ final class MagicSchemas {
             .option("as", "PREFIX", "name stage models PREFIX-STAGE and the final one PREFIX (default BASE-slim)")
             .flag("control", "also train the final architecture from scratch for the same total epochs")
             .flag("no-latency", "skip latency, throughput and thread measurements");
+    static final MagicArgs SWEEP = MagicArgs.of("%sweep",
+            "Run a search over pipeline recipes: the body is %%pipeline stage lines in which any value may be a set"
+                    + " {a,b,c}; every combination (the Cartesian product) is a trial, a pipeline run on BASE. Results table"
+                    + " and Pareto chart update as trials finish; a failing trial is a row with its error.")
+            .positional("BASE", "session model every trial starts from (left unchanged)")
+            .option("data", "D", "session data every trial trains on and is judged on (other JVMs reopen it from its source)")
+            .option("on", "WHERE", "local (default: this kernel, or --workers local JVMs) or spark://HOST:PORT (one Spark"
+                    + " task per trial on a standalone cluster; install/spark-local.sh start 2 makes one here)")
+            .option("workers", "N", "with --on local: run trials in N local worker JVMs (default 0: in this kernel)")
+            .option("dir", "DIR", "save each trial's final model as DIR/trial-NN.slim and all rows as DIR/sweep.json")
+            .option("metric", "M", "the validation figure that picks the best trial: accuracy (default)")
+            .option("max-trials", "N", "run at most the first N trials")
+            .option("sample", "N", "run N trials drawn at random from the product (with --seed)")
+            .option("seed", "S", "seed of --sample (default 0)")
+            .flag("no-latency", "skip latency, throughput and thread measurements of each trial's model");
     static final MagicArgs OVERVIEW = MagicArgs.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
     static final List<MagicArgs> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, LR_FIND, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
-            EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE);
+            EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE, SWEEP);
 }

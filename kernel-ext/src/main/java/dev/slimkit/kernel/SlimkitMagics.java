@@ -249,6 +249,21 @@ public final class SlimkitMagics {
         }
     }
 
+    @CellMagic("sweep")
+    public void sweep(List<String> args, String body) {
+        MagicArgs.Parsed a = parse(SWEEP, args);
+        if (a != null) {
+            var sweep = errors.call("%%sweep", () -> SweepCell.configure(a, body,
+                    Slim.sweep(model(a, "BASE")).data(data(a, true)), n -> lookup("%%sweep", n)));
+            runner.sweep("%%sweep", sweep, errors.call("%%sweep", () -> sweep.trials().size()));
+        }
+    }
+
+    /** The result of the latest sweep a cell ran (for tests). */
+    dev.slimkit.sweep.SweepResult lastSweep() {
+        return runner.lastSweep();
+    }
+
     /** The result of the latest pipeline a cell ran (for tests). */
     dev.slimkit.pipeline.PipelineResult lastPipeline() {
         return runner.lastPipeline();

@@ -4,6 +4,9 @@ import dev.slimkit.Session;
 import dev.slimkit.pipeline.Pipeline;
 import dev.slimkit.pipeline.PipelineResult;
 import dev.slimkit.report.PipelineTables;
+import dev.slimkit.report.SweepTables;
+import dev.slimkit.sweep.Sweep;
+import dev.slimkit.sweep.SweepResult;
 import dev.slimkit.step.Step;
 import dev.slimkit.step.StepResult;
 import java.util.ArrayList;
@@ -24,6 +27,7 @@ final class StepRunner {
     private final UsageErrors errors;
     private StepResult last;
     private PipelineResult lastPipeline;
+    private SweepResult lastSweep;
 
     StepRunner(Session session, DisplaySink sink, RunTracker runs, UsageErrors errors) {
         this.session = session;
@@ -99,6 +103,57 @@ final class StepRunner {
                     + rows.get(rows.size() - 1).model() + "] keeps what it trained"));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code sweep} for {@code %%sweep}: the results table and the Pareto chart redrawn as each
+     * trial finishes; the stop button stops the trials still running (on Spark: cancels the job
+     * group) and keeps the finished rows.
+     *
+     * @throws UsageError for bad settings, or when the sweep was stopped (after showing its rows)
+     */
+    SweepResult sweep(String magic, Sweep sweep, int planned) {
+        List<SweepResult.Row> rows = new ArrayList<>();
+        String title = "sweep on " + sweep.executor().describe() + ": " + planned + " trials";
+        String table = sink.display(SweepTables.trials(rows, -1, title + " (running…)"));
+        String[] chart = {null};
+        sweep.listener(row -> {
+            rows.add(row);
+            sink.update(table, SweepTables.trials(rows, -1, title + " (" + rows.size() + " finished)"));
+            var c = SweepTables.pareto(rows, "sweep: accuracy vs MACs");
+            if (c != null) {
+                if (chart[0] == null) {
+                    chart[0] = sink.display(c);
+                } else {
+                    sink.update(chart[0], c);
+                }
+            }
+        });
+        RunTracker.Run tracked = runs.begin("sweep");
+        sweep.listeners(model -> tracked);
+        SweepResult result;
+        try {
+            result = errors.call(magic, sweep::run);
+        } finally {
+            runs.end(tracked);
+        }
+        lastSweep = result;
+        int best = result.rows().stream().anyMatch(r -> !Double.isNaN(r.validationAccuracy()))
+                ? result.best(sweep.metric()).map(r -> r.trial().index()).orElse(-1) : -1;
+        sink.update(table, SweepTables.trials(result.rows(), best, title + String.format(java.util.Locale.ROOT,
+                " (%d finished in %.1f s%s)", result.rows().size(), result.seconds(), best >= 0
+                        ? "; best on validation " + sweep.metric() + ": trial " + best : "")));
+        if (result.cancelled()) {
+            Thread.interrupted(); // consumed: the message says so, the next cell runs normally
+            throw errors.remember(new UsageError(magic + ": stopped; " + result.rows().size() + " of " + planned
+                    + " trials finished and their rows are kept"));
+        }
+        return result;
+    }
+
+    /** The result of the latest sweep (for tests). */
+    SweepResult lastSweep() {
+        return lastSweep;
     }
 
     /** A live chart and progress bar for {@code model}, shown now and kept in {@code live} to finish later. */
