@@ -120,6 +120,8 @@ class SlimkitKernelBehaviour(unittest.TestCase):
         ("%lr-find mz --data fz --start 1 --end 0.5", "--end [0.5]"), ("%lr-find mz --data fz --steps 2", "[2]"),
         ("%lr-find nope --data fz", "[nope]"), ("%train mz --data fz --lr quick", "[quick]"),
         ("%%pipeline mz --data fz\nsquash --hard", "[squash]"), ("%%pipeline mz --data fz\nprune --sparsity 7", "7"),
+        ("%export nope /tmp/slimkit-bad.onnx", "[nope]"),
+        ("%%sweep mz --data fz\nprune --sparsity {0.5,}", "{0.5,}"), ("%%sweep nope --data fz\nprune --sparsity {0.5,0.8}", "[nope]"),
         ("%%pipeline mz --data fz\n# nothing", "no stages"), ("%%pipeline mz --data fz\ndistill --width 0.5", "--student"),
     ]
 
@@ -142,7 +144,7 @@ class SlimkitKernelBehaviour(unittest.TestCase):
                 self.assertTrue(lines[0].startswith(magic + ": "), lines[0])
                 self.assertIn(token, lines[0])
         self.assertGreaterEqual(len(self.BAD_INPUTS), 40)
-        self.assertEqual(17, len(magics), magics)
+        self.assertEqual(19, len(magics), magics)
         self.assertEqual(before, self.stdout(state), "the session is unchanged")
         self.assertEqual("2\n", self.stdout("System.out.println(1 + 1);"), "the kernel still answers")
 
