@@ -56,7 +56,7 @@ class SlimkitKernelBehaviour(unittest.TestCase):
             "%train m --data nope": "%train: no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
             "%train m --data fm --epochs -1": "%train: --epochs must be >= 1, got [-1]; pass e.g. 1",
             "%train m --data fm --bogus 3": "%train: unknown option [--bogus]; options: --data, --epochs, --batch, --lr,"
-                                            " --optimizer, --schedule, --weight-decay, --seed, --as (see %train --help)",
+                                            " --optimizer, --schedule, --weight-decay, --seed, --bn-l1, --as (see %train --help)",
             "%model x --arch vgg": "%model: unknown architecture [vgg]; choose one of mlp, lenet5, cnn-small, resnet20",
             "%load x /no/such/file.slim": "%load: no model file at [/no/such/file.slim]; check the path (save with %save or Slim.save)",
             "%eval": "%eval: missing NAME (session model); usage: %eval NAME [--data D] [--worst N]",
