@@ -18,11 +18,13 @@ import java.util.Properties;
 
 /**
  * A measured latency table for a latency target: the latency of the model with one group cut to
- * each of a few candidate widths (every other group whole), at one batch size. The latency of a
- * combination is predicted as the original's plus the sum of each group's change (an additive
- * model, checked afterwards by measuring the chosen model). Measurements of the real timer are
- * cached per machine, thread count, batch size and spec, in memory and in {@code
- * ~/.cache/slimkit/latency.properties}, so a second trim of the same model measures only its result.
+ * each of a few candidate widths (every other group whole), at one batch size. It orders the cuts
+ * of a latency target ({@link #path}); the target itself is met by measuring models along that
+ * order, never by adding up single-group savings. Measurements of the real timer are cached per
+ * machine, thread count, batch size and spec, in memory and in {@code
+ * ~/.cache/slimkit/latency.properties}, so a second trim of the same model measures only what is
+ * new; the base is always measured afresh, and when it differs from its cached value by more than
+ * 10 % (the machine's load changed) this machine's cached entries are dropped and remeasured.
  */
 public final class LatencyTable {
 
@@ -30,10 +32,29 @@ public final class LatencyTable {
     @FunctionalInterface
     public interface Timer {
         double ms(SlimModel model, int batch);
+
+        /** Latencies of several models measured together, so that drift of the machine hits them alike. */
+        default double[] interleaved(List<SlimModel> models, int batch) {
+            return models.stream().mapToDouble(m -> ms(m, batch)).toArray();
+        }
     }
 
-    /** The real timer: median of 30 runs after 5 warm-up runs ({@link Latency#measure}). */
-    public static final Timer MEASURED = (m, b) -> Latency.measure(m, b, 5, 30).medianMs();
+    /**
+     * The real timer: median of 30 runs after 10 warm-up runs ({@link Latency#measure}); several
+     * models are measured in 40 interleaved rounds ({@link Latency#measureInterleaved}).
+     */
+    public static final Timer MEASURED = new Timer() {
+        @Override
+        public double ms(SlimModel model, int batch) {
+            return Latency.measure(model, batch, 10, 30).medianMs();
+        }
+
+        @Override
+        public double[] interleaved(List<SlimModel> models, int batch) {
+            return Latency.measureInterleaved(models, batch, 10, 40).stream().mapToDouble(Latency.Stats::medianMs)
+                    .toArray();
+        }
+    };
 
     /**
      * One measured entry.
@@ -54,6 +75,7 @@ public final class LatencyTable {
     private final Map<String, Map<Integer, Double>> table = new LinkedHashMap<>();
     private final List<Row> rows = new ArrayList<>();
     private int measurements;
+    private String staleCache;
 
     private LatencyTable(Timer timer, int batch, double baseMs) {
         this.timer = timer;
@@ -69,9 +91,10 @@ public final class LatencyTable {
     static LatencyTable build(SlimModel model, List<ChannelGroup> groups, Map<String, int[]> candidates, Timer timer,
             int batch) {
         LatencyTable t = new LatencyTable(timer, batch, 0);
-        double base = t.time(model.spec(), model.seed());
+        double base = t.time(model.spec(), model.seed(), true);
         LatencyTable out = new LatencyTable(timer, batch, base);
         out.measurements = t.measurements;
+        out.staleCache = t.staleCache;
         for (ChannelGroup g : groups) {
             Map<Integer, Double> byWidth = new LinkedHashMap<>();
             byWidth.put(g.width(), base);
@@ -101,30 +124,22 @@ public final class LatencyTable {
         return measurements;
     }
 
-    /** The additive prediction for kept widths by group (groups not listed stay whole). */
-    public double predict(Map<String, Integer> widths) {
-        double ms = baseMs;
-        for (var e : widths.entrySet()) {
-            Map<Integer, Double> byWidth = table.get(e.getKey());
-            if (byWidth != null && byWidth.containsKey(e.getValue())) {
-                ms += byWidth.get(e.getValue()) - baseMs;
-            }
-        }
-        return ms;
-    }
-
     /**
-     * Kept widths meeting a predicted latency of at most {@code targetMs}, chosen greedily: each
-     * move cuts one group to its next candidate width, the move removing the least importance
-     * (normalized scores of the channels it drops) per millisecond it saves first.
+     * The order in which a latency target cuts: starting from every group whole, each move cuts one
+     * group to its next narrower candidate, the move removing the least importance (normalized
+     * scores of the channels it drops) per millisecond its single-group entry saved coming first.
+     * The target's search then measures models along this path: the table orders the cuts, it does
+     * not predict a combination's latency (on CPU, cuts of adjacent groups interact: a convolution
+     * between two cut groups shrinks by both).
      *
      * @param sortedScores per group, its channel scores divided by their mean, ascending
-     * @return the widths, or null when even the narrowest candidates do not reach the target
+     * @return the widths after each move, the last with every group at its narrowest candidate
      */
-    Map<String, Integer> choose(List<ChannelGroup> groups, Map<String, double[]> sortedScores, double targetMs) {
+    List<Map<String, Integer>> path(List<ChannelGroup> groups, Map<String, double[]> sortedScores) {
         Map<String, Integer> widths = new LinkedHashMap<>();
         groups.forEach(g -> widths.put(g.producer(), g.width()));
-        while (predict(widths) > targetMs) {
+        List<Map<String, Integer>> out = new ArrayList<>();
+        while (true) {
             String best = null;
             int bestWidth = 0;
             double bestRate = Double.POSITIVE_INFINITY;
@@ -149,21 +164,30 @@ public final class LatencyTable {
                 }
             }
             if (best == null) {
-                return null;
+                return out;
             }
             widths.put(best, bestWidth);
+            out.add(new LinkedHashMap<>(widths));
         }
-        return widths;
     }
 
     /** Times a model built from {@code spec} (latency does not depend on weight values). */
     double time(ModelSpec spec, long seed) {
-        String key = timer == MEASURED ? machineKey() + "|" + batch + "|" + Integer.toHexString(spec.toJson().hashCode())
-                + Integer.toHexString(spec.toJson().length()) : null;
+        return time(spec, seed, false);
+    }
+
+    /**
+     * Times a model built from {@code spec}; {@code fresh} measures even when cached, and drops this
+     * machine's other cached entries at this batch when the new figure moved by more than 10 %.
+     */
+    private double time(ModelSpec spec, long seed, boolean fresh) {
+        String prefix = timer == MEASURED ? machineKey() + "|" + batch + "|" : null;
+        String key = prefix == null ? null : prefix + Integer.toHexString(spec.toJson().hashCode())
+                + Integer.toHexString(spec.toJson().length());
         if (key != null) {
             loadOnce();
             Double cached = CACHE.get(key);
-            if (cached != null) {
+            if (cached != null && !fresh) {
                 return cached;
             }
         }
@@ -173,10 +197,20 @@ public final class LatencyTable {
         }
         measurements++;
         if (key != null) {
-            CACHE.put(key, ms);
+            Double old = CACHE.put(key, ms);
+            if (old != null && Math.abs(ms / old - 1) > 0.10) {
+                CACHE.keySet().removeIf(k -> k.startsWith(prefix) && !k.equals(key));
+                staleCache = String.format(java.util.Locale.ROOT,
+                        "cached timings dropped: the base now measures %.3f ms, %.3f ms when cached", ms, old);
+            }
             save();
         }
         return ms;
+    }
+
+    /** Why this machine's cached timings were dropped, or null when they were kept. */
+    public String staleCache() {
+        return staleCache;
     }
 
     /** This machine and the engine's thread count. */

@@ -380,6 +380,19 @@ class TrimGroupsTest {
                 assertEquals(12 * 3, table.rows().size(), "three candidate widths for each of 12 groups");
             }
         }
+        // a fixed 10 ms floor: no cut reaches a tenth, and the refusal names what the narrowest measured
+        LatencyTable.Timer floor = (model, batch) -> 10 + model.spec().macs() / 1e6;
+        try (SlimModel res = SlimModel.create("resnet20", 4, 0.5, 0)) {
+            double base = floor.ms(res, 8);
+            double narrowest = 10 + TrimStep.specFor(res.spec(), Groups.of(res.spec()), Groups.of(res.spec()).stream()
+                    .collect(java.util.stream.Collectors.toMap(ChannelGroup::producer,
+                            g -> TrimStep.keptCount(g.width(), 0.75, 2)))).macs() / 1e6;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Slim.trim(res).latency(0.1).latencyBatch(8).timer(floor).round(2).cut());
+            assertEquals(String.format(java.util.Locale.ROOT, "cannot reach [0.1] of the measured latency (%.3f ms at"
+                    + " batch 8): with every group at its narrowest candidate it measured %.2f of it; pass a larger"
+                    + " fraction", base, narrowest / base), e.getMessage());
+        }
         // only one group costs time: the cut takes its channels only, leaving the free groups whole
         LatencyTable.Timer onlyStage3 = (model, batch) -> 1 + Groups.of(model.spec()).stream()
                 .filter(g -> g.producer().equals("s3b1.conv2")).findFirst().orElseThrow().width();
