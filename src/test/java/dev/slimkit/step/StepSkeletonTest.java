@@ -83,8 +83,12 @@ class StepSkeletonTest {
                     () -> Slim.train(m, DATA).run()).getMessage());
             assertEquals(expected, assertThrows(IllegalStateException.class, () -> m.copy("c")).getMessage());
             assertEquals(expected, assertThrows(IllegalStateException.class, m::close).getMessage());
-            assertEquals(expected, assertThrows(IllegalStateException.class,
-                    () -> Slim.save(m, java.nio.file.Files.createTempFile("busy", ".slim"))).getMessage());
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("busy", ".slim");
+            try {
+                assertEquals(expected, assertThrows(IllegalStateException.class, () -> Slim.save(m, file)).getMessage());
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
             release.countDown();
             holder.join();
             assertEquals(1, Slim.train(m, DATA).batch(64).run().epochs().size(), "free again once released");
