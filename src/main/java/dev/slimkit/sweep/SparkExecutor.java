@@ -61,7 +61,8 @@ final class SparkExecutor implements SweepExecutor {
      * The slimkit-spark class path: the {@value #CLASSPATH_PROPERTY} property, else the {@code
      * SLIMKIT_SPARK_CLASSPATH} variable, else the file {@code kernel-ext/spark/target/spark-classpath.txt}
      * of the checkout this slimkit was built in (install/setup.sh writes it). A value starting with
-     * {@code @} names a file that holds the class path.
+     * {@code @} names a file that holds the class path. Relative entries are made absolute here: the
+     * driver and Spark's executors run in other working folders.
      *
      * @throws IllegalStateException naming what to run when none is found
      */
@@ -82,7 +83,14 @@ final class SparkExecutor implements SweepExecutor {
                 throw new UncheckedIOException("cannot read the Spark class path file [" + cp.substring(1) + "]", e);
             }
         }
-        return cp;
+        return absolute(cp);
+    }
+
+    /** {@code cp} with each relative entry resolved against this process's working folder. */
+    static String absolute(String cp) {
+        return java.util.Arrays.stream(cp.split(java.io.File.pathSeparator)).filter(e -> !e.isBlank())
+                .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** The checkout holding slimkit-core's classes or jar ({@code src/target/...}), if there is one. */
