@@ -6,39 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
 import dev.slimkit.data.Augment;
 import dev.slimkit.model.Layer;
 import dev.slimkit.model.SlimModel;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** %data --source folder:DIR, %model --from FILE.onnx and %export, with their one-line errors. */
-class BringYourOwnMagicsTest {
+class BringYourOwnMagicsTest extends MagicsTestSupport {
 
     @TempDir Path dir;
 
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
     private static final String ONNX = Path.of("../src/test/resources/onnx").toAbsolutePath().normalize().toString();
-
-    @AfterEach
-    void close() {
-        session.allModels().values().forEach(SlimModel::close);
-    }
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
 
     /** Two classes of 28x28 grey noise, one dark and one bright, {@code n} images each. */
     private Path folder(int n) throws Exception {

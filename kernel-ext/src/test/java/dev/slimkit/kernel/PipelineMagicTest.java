@@ -5,41 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
 import dev.slimkit.Slim;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.pipeline.Pipeline;
 import dev.slimkit.pipeline.PipelineResult;
 import dev.slimkit.pipeline.Stage;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
-class PipelineMagicTest {
+class PipelineMagicTest extends MagicsTestSupport {
 
     @TempDir Path dir;
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
 
     @BeforeEach
     void setUp() {
         magics.data(args("fm --source synthetic --limit 128 --test-limit 32 --classes 0-3"));
         magics.model(args("m --arch cnn-small --data fm --width 0.25 --seed 1"));
-    }
-
-    @AfterEach
-    void close() {
-        session.allModels().values().stream().distinct().filter(m -> m.manager().isOpen()).forEach(SlimModel::close);
     }
 
     @Test

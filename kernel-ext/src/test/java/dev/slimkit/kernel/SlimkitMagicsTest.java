@@ -6,35 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.report.Charts;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
-class SlimkitMagicsTest {
+class SlimkitMagicsTest extends MagicsTestSupport {
 
     @TempDir Path dir;
 
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
-
-    @AfterEach
-    void close() {
-        session.allModels().values().forEach(SlimModel::close);
-    }
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
 
     private void setUpModel() {
         magics.data(args("fm --source synthetic --limit 256 --test-limit 64 --classes 0-3"));

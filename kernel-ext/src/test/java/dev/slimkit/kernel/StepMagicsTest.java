@@ -5,30 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
 import dev.slimkit.Slim;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.step.StepResult;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each step's magic and its Java chain give the same recipe (same defaults, same result name). */
-class StepMagicsTest {
+class StepMagicsTest extends MagicsTestSupport {
 
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
     private ImageData data;
     private SlimModel base;
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
 
     @BeforeEach
     void setUp() {
@@ -36,11 +26,6 @@ class StepMagicsTest {
         magics.model(args("m --arch cnn-small --data fm --width 0.25 --seed 1"));
         data = session.data("fm");
         base = session.model("m");
-    }
-
-    @AfterEach
-    void close() {
-        session.allModels().values().stream().distinct().forEach(SlimModel::close);
     }
 
     private void assertSameRecipe(StepResult viaMagic, StepResult viaJava) {

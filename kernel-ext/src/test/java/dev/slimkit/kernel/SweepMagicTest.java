@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
 import dev.slimkit.Slim;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.model.SlimModel;
@@ -14,11 +13,9 @@ import dev.slimkit.sweep.SweepExecutor;
 import dev.slimkit.sweep.SweepResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,28 +23,16 @@ import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
 /** %%sweep with the local executor, end to end: in the kernel's JVM and in two worker JVMs. */
-class SweepMagicTest {
+class SweepMagicTest extends MagicsTestSupport {
 
     private static final String RECIPE = "prune --sparsity {0.5,0.8}\n# width\ntrim --channels {0.25,0.5} --round 2";
 
     @TempDir Path dir;
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
 
     @BeforeEach
     void setUp() {
         magics.data(args("fm --source synthetic --limit 160 --test-limit 40 --classes 0-3 --val 0.25"));
         magics.model(args("m --arch cnn-small --data fm --width 0.25 --seed 1"));
-    }
-
-    @AfterEach
-    void close() {
-        session.allModels().values().stream().distinct().filter(m -> m.manager().isOpen()).forEach(SlimModel::close);
     }
 
     @Test

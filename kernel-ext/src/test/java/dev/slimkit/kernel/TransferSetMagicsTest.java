@@ -5,30 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.Session;
-import dev.slimkit.model.SlimModel;
-import java.util.Arrays;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
 /** {@code %data --labels}, {@code %distill --unlabelled}, {@code %sensitivity} on the validation split. */
-class TransferSetMagicsTest {
-
-    private final Session session = new Session();
-    private final FakeSink sink = new FakeSink();
-    private final SlimkitMagics magics = new SlimkitMagics(session, sink);
-
-    @AfterEach
-    void close() {
-        session.allModels().values().forEach(SlimModel::close);
-    }
-
-    private static List<String> args(String line) {
-        return Arrays.asList(line.trim().split("\\s+"));
-    }
+class TransferSetMagicsTest extends MagicsTestSupport {
 
     private static void assertError(String expected, Runnable action) {
         UsageError e = assertThrows(UsageError.class, action::run);
