@@ -4,36 +4,13 @@ pullover, dress, coat), then exported with torch.jit.script WITHOUT its classifi
 slimkit can put a new head on its 1568 features (%model NAME --from ... --classes N).
 Images are normalized as slimkit normalizes them: /255, then the 60k training images' mean and std.
 Run once (about a minute on 2 cores): /usr/bin/python3 make_fmnist_backbone.py"""
-import gzip
 import os
-import numpy as np
 import torch
 import torch.nn as nn
+from fmnist_0to4 import xte, xtr, yte, ytr, subset
 
-DIR = "/usr/share/datasets/fashion-mnist"
 torch.set_num_threads(2)
 torch.manual_seed(0)
-
-
-def idx(name):
-    with gzip.open(os.path.join(DIR, name + ".gz")) as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-xtr, ytr = idx("train-images-idx3-ubyte"), idx("train-labels-idx1-ubyte")
-xte, yte = idx("t10k-images-idx3-ubyte"), idx("t10k-labels-idx1-ubyte")
-mean = xtr.mean() / 255.0
-std = np.sqrt((xtr.astype(np.float64) ** 2).mean() / 255.0 ** 2 - mean ** 2)
-
-
-def subset(x, y):
-    keep = y < 5
-    images = torch.from_numpy(((x[keep].astype(np.float32) / 255.0 - mean) / std).astype(np.float32)).unsqueeze(1)
-    return images, torch.from_numpy(y[keep].astype(np.int64))
-
 
 xs, ys = subset(xtr, ytr)
 xt, yt = subset(xte, yte)
