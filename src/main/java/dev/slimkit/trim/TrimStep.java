@@ -716,45 +716,44 @@ public final class TrimStep extends Step<TrimStep> {
      */
     private Map<String, Integer> firstMeeting(List<Map<String, Integer>> path, List<ChannelGroup> groups,
             java.util.function.ToDoubleFunction<Map<String, Integer>> measure, double threshold) {
-        int lo = -1;
-        int hi = path.size() - 1;
-        while (hi - lo > 1) {
-            int mid = (lo + hi) >>> 1;
-            if (measure.applyAsDouble(path.get(mid)) <= threshold) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        Map<String, Integer> chosen = new LinkedHashMap<>(path.get(hi));
+        int last = path.size() - 1;
+        int at = firstMeeting(last, i -> measure.applyAsDouble(path.get(i)) <= threshold);
+        Map<String, Integer> chosen = new LinkedHashMap<>(path.get(at));
         Map<String, Integer> before = new LinkedHashMap<>();
         groups.forEach(g -> before.put(g.producer(), g.width()));
-        if (lo >= 0) {
-            before.putAll(path.get(lo));
+        if (at > 0) {
+            before.putAll(path.get(at - 1));
         }
         String moved = chosen.keySet().stream().filter(k -> !chosen.get(k).equals(before.get(k))).findFirst().orElseThrow();
-        List<Integer> between = new ArrayList<>();
+        List<Integer> between = new ArrayList<>(); // widest first, then the move's own end
         for (int w = before.get(moved) - 1; w > chosen.get(moved); w--) {
             if (w % Math.max(1, roundTo) == 0) {
                 between.add(w);
             }
         }
-        int wide = -1;
-        int narrow = between.size();
-        while (narrow - wide > 1) {
-            int mid = (wide + narrow) >>> 1;
+        between.add(chosen.get(moved));
+        int width = between.get(firstMeeting(between.size() - 1, i -> {
             Map<String, Integer> w = new LinkedHashMap<>(chosen);
-            w.put(moved, between.get(mid));
-            if (measure.applyAsDouble(w) <= threshold) {
-                narrow = mid;
+            w.put(moved, between.get(i));
+            return measure.applyAsDouble(w) <= threshold;
+        }));
+        chosen.put(moved, width);
+        return chosen;
+    }
+
+    /** The smallest index in [0, last] that {@code meets}, by bisection; {@code last} is taken to meet. */
+    private static int firstMeeting(int last, java.util.function.IntPredicate meets) {
+        int lo = -1;
+        int hi = last;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (meets.test(mid)) {
+                hi = mid;
             } else {
-                wide = mid;
+                lo = mid;
             }
         }
-        if (narrow < between.size()) {
-            chosen.put(moved, between.get(narrow));
-        }
-        return chosen;
+        return hi;
     }
 
     /** The most important {@code counts} channels of each group, in ascending index order. */
