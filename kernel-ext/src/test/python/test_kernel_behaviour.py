@@ -50,7 +50,7 @@ class SlimkitKernelBehaviour(unittest.TestCase):
         self.assertFalse([c for k, c in loaded if k == "error"], loaded)
         cases = {
             "%model x --from /no/such.pt": "%model: no TorchScript file at [/no/such.pt]; check the path",
-            "%trim ts --channels 0.5": "%trim: model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph"
+            "%trim ts --remove 0.5": "%trim: model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph"
                                        " slimkit cannot see, so it cannot be trimmed; use %prune for sparsity, or"
                                        " rebuild the network as a slimkit architecture",
             "%train m --data nope": "%train: no data named [nope]; known: fm; create it with %data nope --source fashion-mnist",
@@ -104,13 +104,13 @@ class SlimkitKernelBehaviour(unittest.TestCase):
         ("%transfer mz --data fz --freeze most", "[most]"), ("%transfer mz --data fz --backbone-lr-mult -3", "-3"),
         ("%distill mz --student mz --data fz", "[mz]"), ("%distill mz --student mlp --data fz --temperature -1", "-1"),
         ("%distill mz --data fz", "--student"),
-        ("%prune mz --sparsity 1.5", "[1.5]"), ("%prune mz --scope all", "[all]"), ("%prune mz --schedule agp", "agp"),
+        ("%prune mz --sparsity 1.5", "[1.5]"), ("%prune mz --scope all", "[all]"), ("%prune mz --mode agp", "agp"),
         ("%sensitivity mz --data fz --levels 0.5,x", "[x]"), ("%sensitivity mz --data fz --levels 1.2", "[1.2]"),
-        ("%trim mz --channels 1.5", "[1.5]"), ("%trim mz --channels 0.5 --macs 0.5", "--macs"),
-        ("%trim mz --channels 0.5 --round 0", "[0]"), ("%trim mz --channels 0.5 --criterion l3", "[l3]"),
-        ("%trim mz --latency 2", "[2.0]"), ("%trim mz --channels 0.5 --steps 0", "[0]"),
-        ("%trim mz --channels 0.5 --max-per-layer 0.5", "--max-per-layer"),
-        ("%trim mz --channels 0.5 --criterion taylor", "--data"), ("%train mz --data fz --bn-l1 1e-4", "[mz]"),
+        ("%trim mz --remove 1.5", "[1.5]"), ("%trim mz --remove 0.5 --macs 0.5", "--macs"),
+        ("%trim mz --remove 0.5 --round 0", "[0]"), ("%trim mz --remove 0.5 --criterion l3", "[l3]"),
+        ("%trim mz --latency 2", "[2.0]"), ("%trim mz --remove 0.5 --cuts 0", "[0]"),
+        ("%trim mz --remove 0.5 --max-per-layer 0.5", "--max-per-layer"),
+        ("%trim mz --remove 0.5 --criterion taylor", "--data"), ("%train mz --data fz --bn-l1 1e-4", "[mz]"),
         ("%eval mz --data nope", "[nope]"), ("%eval mz --data fz --worst -1", "[-1]"),
         ("%summary nope", "[nope]"), ("%summary mz extra", "[extra]"),
         ("%compare mz mz --data fz --no-latency", "[mz]"), ("%compare nope", "[nope]"),

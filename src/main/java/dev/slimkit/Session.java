@@ -11,7 +11,7 @@ import java.util.Map;
  * ({@code %data fmnist ...} makes {@code Slim.session().data("fmnist")}). Java cells and magics
  * share one session through {@link Slim#session()}. Thread-safe.
  */
-public final class Session {
+public final class Session implements dev.slimkit.recipe.Context {
 
     private final Map<String, ImageData> data = new LinkedHashMap<>();
     private final Map<String, SlimModel> models = new LinkedHashMap<>();
@@ -75,6 +75,7 @@ public final class Session {
      *
      * @throws IllegalArgumentException naming the value, the known names and how to create it
      */
+    @Override
     public synchronized ImageData data(String name) {
         ImageData value = data.get(name);
         if (value == null) {
@@ -90,6 +91,7 @@ public final class Session {
      *
      * @throws IllegalArgumentException naming the value, the known names and how to create it
      */
+    @Override
     public synchronized SlimModel model(String name) {
         SlimModel value = models.get(name);
         if (value == null) {

@@ -44,4 +44,20 @@ class ArchitectureTest {
                 .resideInAnyPackage("io.github.spencerpark..", "dev.slimkit.kernel..", "org.dflib.jjava..")
                 .check(CORE);
     }
+
+    @Test
+    void theGrammarIsCoreAndReportsRenderWithoutSteps() {
+        noClasses().should().dependOnClassesThat().haveFullyQualifiedName("java.util.ServiceLoader")
+                .because("core reads stage lines itself (dev.slimkit.recipe, pipeline.StageLines)").check(CORE);
+        noClasses().that().resideInAPackage("dev.slimkit.report..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.slimkit.prune..", "dev.slimkit.distill..", "dev.slimkit.transfer..",
+                        "dev.slimkit.recipe..")
+                .because("reports render plain rows and records (step results and trim's group and latency tables"
+                        + " are still read directly: issue 24's typed records will end that)").check(CORE);
+        noClasses().that().resideInAnyPackage("dev.slimkit.step..", "dev.slimkit.train..", "dev.slimkit.model..",
+                        "dev.slimkit.data..", "dev.slimkit.trim..", "dev.slimkit.prune..", "dev.slimkit.distill..",
+                        "dev.slimkit.transfer..")
+                .should().dependOnClassesThat().resideInAPackage("dev.slimkit.recipe..")
+                .because("the steps know nothing of the grammar that configures them").check(CORE);
+    }
 }

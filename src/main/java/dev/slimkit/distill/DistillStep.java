@@ -42,11 +42,23 @@ public final class DistillStep extends Step<DistillStep> {
 
     private SlimModel studentModel;
     private String studentArch;
-    private double width = 1.0;
+    /** Width multiplier of a fresh student unless told otherwise. */
+    public static final double DEFAULT_WIDTH = 1.0;
+
+    /** Softening temperature unless told otherwise. */
+    public static final double DEFAULT_TEMPERATURE = 4;
+
+    /** Weight of the soft term unless told otherwise. */
+    public static final double DEFAULT_ALPHA = 0.7;
+
+    /** Epochs of distillation unless told otherwise. */
+    public static final int DEFAULT_EPOCHS = 1;
+
+    private double width = DEFAULT_WIDTH;
     private boolean widthSet;
     private long studentSeed = 0;
-    private Schedule temperature = Schedule.constant(4);
-    private Schedule alpha = Schedule.constant(0.7);
+    private Schedule temperature = Schedule.constant(DEFAULT_TEMPERATURE);
+    private Schedule alpha = Schedule.constant(DEFAULT_ALPHA);
     private boolean control;
     private SlimModel student;
     private SlimModel controlModel;
@@ -58,7 +70,7 @@ public final class DistillStep extends Step<DistillStep> {
 
     /** Starts a distillation from {@code teacher} (which is only read). */
     public DistillStep(SlimModel teacher) {
-        super("distill", teacher, 1, 1, true);
+        super("distill", teacher, DEFAULT_EPOCHS, 1, true);
     }
 
     /** Distils into a fresh model of a built-in architecture (see {@link Architectures#NAMES}). */

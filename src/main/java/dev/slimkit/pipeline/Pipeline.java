@@ -10,6 +10,7 @@ import dev.slimkit.io.ModelIO;
 import dev.slimkit.model.Names;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.prune.PruneStep;
+import dev.slimkit.recipe.Capability;
 import dev.slimkit.step.Step;
 import dev.slimkit.step.StepResult;
 import dev.slimkit.step.TrainStep;
@@ -202,15 +203,15 @@ public final class Pipeline {
             try {
                 s.factory().apply(base); // the stage's own settings, checked before anything runs
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(s.where() + e.getMessage(), e);
+                throw new IllegalArgumentException(s.where() + e.getMessage().replaceFirst("^%" + s.kind() + ": ", ""), e);
             }
         }
         boolean opaque = base.spec().hasTorchScript();
         for (Stage s : stages) {
-            if (s.kind().equals("distill")) {
+            if (s.step().can(Capability.MAKES_ARCHITECTURE)) {
                 opaque = false; // a fresh student is a slimkit architecture
             }
-            if (s.kind().equals("trim") && opaque) {
+            if (s.step().can(Capability.NEEDS_GRAPH) && opaque) {
                 throw new IllegalArgumentException(s.where() + "cannot follow base [" + base.name()
                         + "]: its TorchScript graph is opaque to slimkit; distil it into a slimkit architecture first"
                         + " or drop the trim stage");

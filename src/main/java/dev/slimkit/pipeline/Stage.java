@@ -1,13 +1,13 @@
 package dev.slimkit.pipeline;
 
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.recipe.StepKind;
+import dev.slimkit.recipe.Steps;
 import dev.slimkit.step.Step;
-import java.util.List;
 import java.util.function.Function;
 
 /**
- * One stage of a pipeline: its kind ({@code train}, {@code transfer}, {@code distill}, {@code
- * prune}, {@code trim}), where it came from (a line of a {@code %%pipeline} cell, or a Java call),
+ * One stage of a pipeline: its kind (a step's name in {@link Steps}), where it came from (a line of a {@code %%pipeline} cell, or a Java call),
  * and how to build its step on the previous stage's model (data and name are set by the pipeline).
  *
  * @param kind the step's name
@@ -17,14 +17,16 @@ import java.util.function.Function;
  */
 public record Stage(String kind, int line, String text, Function<SlimModel, Step<?>> factory) {
 
-    /** The stage kinds a pipeline accepts. */
-    public static final List<String> KINDS = List.of("train", "transfer", "distill", "prune", "trim");
-
     public Stage {
-        if (!KINDS.contains(kind)) {
+        if (Steps.named(kind) == null) {
             throw new IllegalArgumentException((line > 0 ? "line " + line + ": " : "") + "unknown stage [" + kind
-                    + "]; choose " + String.join(", ", KINDS));
+                    + "]; choose " + Steps.names());
         }
+    }
+
+    /** The step's descriptor in the registry (what it can do). */
+    public StepKind<?> step() {
+        return Steps.named(kind);
     }
 
     /** "line 3: prune: " for a cell's stage, "prune stage: " for a Java one: the prefix of its errors. */

@@ -46,19 +46,28 @@ public final class PruneStep extends Step<PruneStep> {
     /** Fraction of fine-tuning over which AGP prunes (the rest fine-tunes at the final sparsity). */
     public static final double AGP_SPAN = 0.75;
 
-    private double sparsity = 0.5;
+    /** Fraction of the prunable weights zeroed unless told otherwise. */
+    public static final double DEFAULT_SPARSITY = 0.5;
+
+    /** Pruning steps of AGP unless told otherwise. */
+    public static final int DEFAULT_PRUNE_STEPS = 10;
+
+    /** Epochs of fine-tuning unless told otherwise: none. */
+    public static final int DEFAULT_EPOCHS = 0;
+
+    private double sparsity = DEFAULT_SPARSITY;
     private MaskSelector.Scope scope = MaskSelector.Scope.GLOBAL;
     private Importance importance = Importance.l1();
     private String criterionName = "l1";
     private Mode mode = Mode.ONESHOT;
-    private int steps = 10;
+    private int steps = DEFAULT_PRUNE_STEPS;
     private String exclude;
     private final List<double[]> scheduleLog = new ArrayList<>();
     private Map<String, Parameter> weights = Map.of();
 
     /** Starts a pruning step on {@code model}: sparsity 0.5, global, l1, one-shot, no fine-tuning. */
     public PruneStep(SlimModel model) {
-        super("prune", model, 0, 0, true);
+        super("prune", model, DEFAULT_EPOCHS, 0, true);
     }
 
     /** Fraction of the prunable weights to zero, in [0, 1). */
@@ -100,15 +109,15 @@ public final class PruneStep extends Step<PruneStep> {
     /** {@code oneshot} or {@code agp}. */
     public PruneStep mode(String value) {
         if (!"oneshot".equals(value) && !"agp".equals(value)) {
-            throw new IllegalArgumentException("schedule must be oneshot or agp, got [" + value + "]");
+            throw new IllegalArgumentException("mode must be oneshot or agp, got [" + value + "]");
         }
         return mode(Mode.valueOf(value.toUpperCase(Locale.ROOT)));
     }
 
     /** Pruning steps of AGP (at least 1). */
-    public PruneStep steps(int value) {
+    public PruneStep pruneSteps(int value) {
         if (value < 1) {
-            throw new IllegalArgumentException("steps(...) must be >= 1, got [" + value + "]; pass e.g. 10");
+            throw new IllegalArgumentException("pruneSteps(...) must be >= 1, got [" + value + "]; pass e.g. 10");
         }
         steps = value;
         return this;

@@ -79,7 +79,7 @@ public interface Schedule {
      *
      * @throws IllegalArgumentException naming the value and the allowed names
      */
-    static Schedule named(String name) {
+    public static Schedule named(String name) {
         return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
             case "constant" -> constant(1);
             case "linear" -> linear(1, 0);

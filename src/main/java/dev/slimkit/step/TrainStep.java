@@ -9,9 +9,12 @@ import dev.slimkit.model.SlimModel;
  */
 public final class TrainStep extends Step<TrainStep> {
 
+    /** Epochs of training unless told otherwise. */
+    public static final int DEFAULT_EPOCHS = 1;
+
     /** Starts a training step for {@code model}. */
     public TrainStep(SlimModel model) {
-        super("train", model, 1, 1, false);
+        super("train", model, DEFAULT_EPOCHS, 1, false);
     }
 
     private double bnL1;

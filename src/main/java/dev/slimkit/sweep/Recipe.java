@@ -13,7 +13,7 @@ import java.util.Random;
  * first set varies slowest), optionally a seeded random {@link #sample} of it, optionally capped by
  * {@link #maxTrials}. Blank lines and {@code #} comments are kept, so a trial's line numbers are the
  * cell's. Only the set syntax is checked here; each trial's lines are pipeline lines, checked by
- * the {@link StageReader}.
+ * the {@link dev.slimkit.pipeline.StageLines}.
  */
 public final class Recipe {
 

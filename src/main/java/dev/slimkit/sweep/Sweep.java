@@ -1,5 +1,6 @@
 package dev.slimkit.sweep;
 
+import dev.slimkit.pipeline.StageLines;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -43,7 +44,7 @@ public final class Sweep {
     private int sample;
     private long seed;
     private boolean measureLatency = true;
-    private StageReader reader;
+    private StageLines reader;
     private Function<SlimModel, FitListener> fit;
     private final List<SweepListener> listeners = new ArrayList<>();
 
@@ -110,8 +111,8 @@ public final class Sweep {
         return this;
     }
 
-    /** Reads the stage lines in this JVM (default: the reader on the class path, {@link StageReader#find()}). */
-    public Sweep reader(StageReader value) {
+    /** Reads the stage lines in this JVM (default: {@link StageLines#detached()}, no session names). */
+    public Sweep reader(StageLines value) {
         reader = value;
         return this;
     }
@@ -159,14 +160,14 @@ public final class Sweep {
                     + " JVM cannot open them; open them with Slim.data(SOURCE) or run on(SweepExecutor.local())");
         }
         List<Trial> trials = recipe.maxTrials(maxTrials).sample(sample, seed).trials();
-        StageReader r = reader();
+        StageLines r = reader();
         for (Trial t : trials) {
             try {
                 for (Stage s : r.read(t.body())) {
                     try {
                         s.factory().apply(base);
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(s.where() + e.getMessage(), e);
+                        throw new IllegalArgumentException(s.where() + e.getMessage().replaceFirst("^%" + s.kind() + ": ", ""), e);
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -176,8 +177,8 @@ public final class Sweep {
         return trials;
     }
 
-    private StageReader reader() {
-        return reader != null ? reader : StageReader.find();
+    private StageLines reader() {
+        return reader != null ? reader : StageLines.detached();
     }
 
     /** Checks everything without running a trial. */

@@ -1,5 +1,6 @@
 package dev.slimkit.sweep;
 
+import dev.slimkit.pipeline.StageLines;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,7 +36,7 @@ public interface SweepExecutor {
      * @param dir where artifacts go (trial-NN.slim), or null
      * @param scratch a folder for the job's own files (base model file, job file, logs)
      */
-    record Work(dev.slimkit.model.SlimModel base, dev.slimkit.data.ImageData data, StageReader reader, boolean latency,
+    record Work(dev.slimkit.model.SlimModel base, dev.slimkit.data.ImageData data, StageLines reader, boolean latency,
             Path dir, Path scratch, java.util.function.Function<dev.slimkit.model.SlimModel, dev.slimkit.train.FitListener> fit) {}
 
     /** Trials one after another in this JVM. */

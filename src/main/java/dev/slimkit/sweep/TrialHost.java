@@ -1,5 +1,6 @@
 package dev.slimkit.sweep;
 
+import dev.slimkit.pipeline.StageLines;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
@@ -41,7 +42,7 @@ public final class TrialHost {
             double setup = (System.nanoTime() - t0) / 1e9;
             tmp = Files.createTempFile("slimkit-trial-", ".slim");
             Files.delete(tmp);
-            SweepResult.Row row = TrialRunner.run(trial, base, data, StageReader.find(), job.latency(), tmp, where,
+            SweepResult.Row row = TrialRunner.run(trial, base, data, StageLines.detached(), job.latency(), tmp, where,
                     attempt, setup, null);
             byte[] model = row.status() == SweepResult.Status.DONE ? Files.readAllBytes(tmp) : null;
             return SweepWire.row(row, model);

@@ -1,5 +1,6 @@
 package dev.slimkit.sweep;
 
+import dev.slimkit.pipeline.StageLines;
 import dev.slimkit.data.ImageData;
 import dev.slimkit.io.ModelIO;
 import dev.slimkit.model.SlimModel;
@@ -38,7 +39,7 @@ public final class TrialRunner {
      * @param fit a training listener per model the trial trains, or null
      * @throws Interrupted when the thread was interrupted (the stop button)
      */
-    public static SweepResult.Row run(Trial trial, SlimModel base, ImageData data, StageReader reader, boolean latency,
+    public static SweepResult.Row run(Trial trial, SlimModel base, ImageData data, StageLines reader, boolean latency,
             Path artifact, String where, int attempt, double setupSeconds, Function<SlimModel, FitListener> fit) {
         long t0 = System.nanoTime();
         Pipeline pipeline = new Pipeline(base).data(data).as(String.format(Locale.ROOT, "trial-%02d", trial.index()))

@@ -53,10 +53,22 @@ import java.util.Set;
  */
 public final class TransferStep extends Step<TransferStep> {
 
-    private String freeze = "backbone";
+    /** What stays frozen unless told otherwise. */
+    public static final String DEFAULT_FREEZE = "backbone";
+
+    /** Learning-rate factor of the backbone once unfrozen, unless told otherwise. */
+    public static final double DEFAULT_BACKBONE_LR_MULT = 0.1;
+
+    /** Learning-rate factor of the head while layers are frozen, unless told otherwise (fastai's fine_tune). */
+    public static final double DEFAULT_HEAD_LR_MULT = 10;
+
+    /** Epochs of training unless told otherwise. */
+    public static final int DEFAULT_EPOCHS = 1;
+
+    private String freeze = DEFAULT_FREEZE;
     private int unfreezeAfter = -1;
-    private double backboneLrMult = 0.1;
-    private double headLrMult = 10;
+    private double backboneLrMult = DEFAULT_BACKBONE_LR_MULT;
+    private double headLrMult = DEFAULT_HEAD_LR_MULT;
     private boolean keepHead;
     private boolean cacheFeatures;
     private SlimModel model;
@@ -71,7 +83,7 @@ public final class TransferStep extends Step<TransferStep> {
 
     /** Starts a transfer from {@code base}. */
     public TransferStep(SlimModel base) {
-        super("transfer", base, 1, 1, false);
+        super("transfer", base, DEFAULT_EPOCHS, 1, false);
     }
 
     /** {@code backbone}, {@code none}, or a number K of first top-level layers. */

@@ -23,16 +23,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The trimming step: {@code Slim.trim(model).channels(0.5).epochs(1).data(d).run()}.
+ * The trimming step: {@code Slim.trim(model).remove(0.5).epochs(1).data(d).run()}.
  * Removes the least important channels of every {@link ChannelGroup} — residual-coupled stage
  * widths included, with the same indices in every member — and/or the least important identity
  * residual blocks (mean |γ| of the block's last batch norm), rebuilds a narrower dense model,
  * fine-tunes it, and measures MACs, parameters and latency before and after.
  *
- * <p>How much: {@link #channels} (a fraction of each group, or of all channels with {@link
+ * <p>How much: {@link #remove} (a fraction of each group, or of all channels with {@link
  * #global}), or a target: {@link #macs}, {@link #params} or {@link #latency} (measured at {@link
  * #latencyBatch}, from a {@link LatencyTable}). Which: a {@link Criterion}. When: in one cut, or in
- * {@link #steps} cuts with {@link #epochsPerStep} epochs of fine-tuning between them. Every cut is
+ * {@link #cuts} cuts with {@link #epochsPerCut} epochs of fine-tuning between them. Every cut is
  * checked: the trimmed model must compute what its input computes with the removed channels
  * zeroed, to 1e-4, or the step fails. The source model is never changed: the result is a new model.
  */
@@ -81,6 +81,9 @@ public final class TrimStep extends Step<TrimStep> {
      */
     public record Cut(int step, long macs, long params, double accuracyAfterCut, double accuracyAfterTune, String split) {}
 
+    /** Epochs of fine-tuning after the cut unless told otherwise: none. */
+    public static final int DEFAULT_EPOCHS = 0;
+
     /** Tolerance of the equivalence check. */
     public static final double TOLERANCE = 1e-4;
 
@@ -125,13 +128,13 @@ public final class TrimStep extends Step<TrimStep> {
 
     /** Starts a trimming step on {@code model} (which is only read): l1, round to 8, no fine-tuning. */
     public TrimStep(SlimModel model) {
-        super("trim", model, 0, 0, true);
+        super("trim", model, DEFAULT_EPOCHS, 0, true);
     }
 
     private void oneTarget(String setter) {
         int given = (channels > 0 ? 1 : 0) + (macsTarget > 0 ? 1 : 0) + (paramsTarget > 0 ? 1 : 0) + (latencyTarget > 0 ? 1 : 0);
         if (given > 0) {
-            throw new IllegalArgumentException("pass one of channels(...), macs(...), params(...) or latency(...), not "
+            throw new IllegalArgumentException("pass one of remove(...), macs(...), params(...) or latency(...), not "
                     + setter + " as well");
         }
     }
@@ -144,9 +147,9 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /** Fraction of each group's channels to remove (of all channels with {@link #global}), in (0, 1). */
-    public TrimStep channels(double ratio) {
-        fraction("channels", ratio, "the fraction of channels to remove, e.g. 0.5");
-        oneTarget("channels(...)");
+    public TrimStep remove(double ratio) {
+        fraction("remove", ratio, "the fraction of channels to remove, e.g. 0.5");
+        oneTarget("remove(...)");
         channels = ratio;
         return this;
     }
@@ -248,18 +251,18 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /** Reach the target in {@code k} cuts (iterative trimming); default 1. */
-    public TrimStep steps(int k) {
+    public TrimStep cuts(int k) {
         if (k < 1 || k > 100) {
-            throw new IllegalArgumentException("steps(...) must be in [1, 100], got [" + k + "]; pass e.g. 4");
+            throw new IllegalArgumentException("cuts(...) must be in [1, 100], got [" + k + "]; pass e.g. 4");
         }
         steps = k;
         return this;
     }
 
-    /** With {@link #steps}: epochs of fine-tuning between two cuts; default 1. */
-    public TrimStep epochsPerStep(int e) {
+    /** With {@link #cuts}: epochs of fine-tuning between two cuts; default 1. */
+    public TrimStep epochsPerCut(int e) {
         if (e < 0) {
-            throw new IllegalArgumentException("epochsPerStep(...) must be >= 0, got [" + e + "]; pass e.g. 1");
+            throw new IllegalArgumentException("epochsPerCut(...) must be >= 0, got [" + e + "]; pass e.g. 1");
         }
         epochsPerStep = e;
         return this;
@@ -361,7 +364,7 @@ public final class TrimStep extends Step<TrimStep> {
     protected void check() {
         refuseTorchScript();
         if (!cutsChannels() && blocks == 0) {
-            throw new IllegalArgumentException("nothing to trim; pass channels(...), macs(...), params(...), latency(...)"
+            throw new IllegalArgumentException("nothing to trim; pass remove(...), macs(...), params(...), latency(...)"
                     + " or blocks(...)");
         }
         if (cutsChannels() && groups().isEmpty()) {
@@ -392,15 +395,15 @@ public final class TrimStep extends Step<TrimStep> {
             throw new IllegalArgumentException("maxPerLayer(...) applies with global(true) only; add global(true) or drop it");
         }
         if (!cutsChannels() && (steps > 1 || epochsPerStep != null)) {
-            throw new IllegalArgumentException("steps(...) and epochsPerStep(...) need a channel cut; pass channels(...),"
+            throw new IllegalArgumentException("cuts(...) and epochsPerCut(...) need a channel cut; pass remove(...),"
                     + " macs(...), params(...) or latency(...)");
         }
         if (epochsPerStep != null && steps == 1) {
-            throw new IllegalArgumentException("epochsPerStep(...) applies with steps(...) > 1; pass e.g. steps(4)");
+            throw new IllegalArgumentException("epochsPerCut(...) applies with cuts(...) > 1; pass e.g. cuts(4)");
         }
         if (steps > 1 && epochsBetween() > 0 && data() == null) {
-            throw new IllegalArgumentException("steps(" + steps + ") fine-tunes " + epochsBetween()
-                    + " epoch(s) between cuts and needs data(...); pass data(...) or epochsPerStep(0)");
+            throw new IllegalArgumentException("cuts(" + steps + ") fine-tunes " + epochsBetween()
+                    + " epoch(s) between cuts and needs data(...); pass data(...) or epochsPerCut(0)");
         }
         if (latencyTarget > 0 && global) {
             throw new IllegalArgumentException("latency(...) chooses its own widths per group from measurements;"
@@ -437,7 +440,7 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /**
-     * Cuts without fine-tuning or measuring (all steps at once when {@link #steps} is more than 1):
+     * Cuts without fine-tuning or measuring (all cuts at once when {@link #cuts} is more than 1):
      * builds the trimmed model (channels, checked for equivalence, then blocks) and returns it; the
      * caller owns it.
      *
@@ -855,12 +858,12 @@ public final class TrimStep extends Step<TrimStep> {
                 : macsTarget > 0 ? "to " + macsTarget + " of the MACs"
                 : paramsTarget > 0 ? "to " + paramsTarget + " of the parameters"
                 : latencyTarget > 0 ? "to " + latencyTarget + " of the latency at batch " + latencyBatch : "none";
-        r.recipe("channels", target);
+        r.recipe("remove", target);
         r.recipe("criterion", criterion.label() + (criterion == Criterion.TAYLOR ? " (" + calibrationBatches()
                 + " calibration batches)" : ""));
         r.recipe("ranking", global ? "global (at most " + cap() + " of a layer)" : "per group");
         r.recipe("round to", Integer.toString(roundTo));
-        r.recipe("steps", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
+        r.recipe("cuts", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
         r.recipe("blocks removed", Integer.toString(blocks));
         r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
     }

@@ -50,17 +50,17 @@ public final class TrimBench {
                 List<Function<SlimModel, TrimStep>> configs = new ArrayList<>();
                 for (double ratio : new double[] {0.25, 0.5, 0.75}) {
                     names.add("all groups " + ratio);
-                    configs.add(m -> Slim.trim(m).channels(ratio));
+                    configs.add(m -> Slim.trim(m).remove(ratio));
                 }
                 if (arch.equals("resnet20")) {
                     names.add("inner convs only 0.5");
-                    configs.add(m -> Slim.trim(m).channels(0.5).exclude("conv1,s2b1.conv2,s3b1.conv2"));
+                    configs.add(m -> Slim.trim(m).remove(0.5).exclude("conv1,s2b1.conv2,s3b1.conv2"));
                     names.add("global l1 0.5");
-                    configs.add(m -> Slim.trim(m).channels(0.5).global(true));
+                    configs.add(m -> Slim.trim(m).remove(0.5).global(true));
                     names.add("macs 0.25 (uniform)");
                     configs.add(m -> Slim.trim(m).macs(0.25));
                     names.add("all 0.5 + 3 blocks");
-                    configs.add(m -> Slim.trim(m).channels(0.5).blocks(3));
+                    configs.add(m -> Slim.trim(m).remove(0.5).blocks(3));
                 }
                 for (int i = 0; i < names.size(); i++) {
                     try (SlimModel t = configs.get(i).apply(base).cut()) {

@@ -75,7 +75,7 @@ class RoundTripPropertyTest {
             prune(model, sparsity);
         }
         if (variant == Variant.TRIMMED || variant == Variant.PRUNED_AND_TRIMMED) {
-            SlimModel trimmed = Slim.trim(model).channels(channels).cut();
+            SlimModel trimmed = Slim.trim(model).remove(channels).cut();
             model.close();
             model = trimmed;
         }

@@ -110,7 +110,7 @@ final class Samples {
                 add(out, "masked", masked, dir);
             }
             try (SlimModel cnn = SlimModel.create("cnn-small", 3, 0.25, 13);
-                    SlimModel trimmed = Slim.trim(cnn).channels(0.5).cut()) {
+                    SlimModel trimmed = Slim.trim(cnn).remove(0.5).cut()) {
                 add(out, "trimmed", trimmed, dir);
             }
             try (SlimModel residual = SlimModel.create("resnet20", 3, 0.25, 14)) {

@@ -253,7 +253,7 @@ class TorchScriptTest {
         assertEquals("TorchScript model [tiny_backbone.pt] outputs [8, 7, 7] per image, not class scores; pass"
                 + " classes(...) N to put a linear head of N classes on it", features.getMessage());
         try (SlimModel whole = SlimModel.fromTorchScript("ts", fixture("tiny_classifier.pt"), IMAGE, 0, 0)) {
-            var trim = assertThrows(IllegalArgumentException.class, () -> Slim.trim(whole).channels(0.5).run());
+            var trim = assertThrows(IllegalArgumentException.class, () -> Slim.trim(whole).remove(0.5).run());
             assertEquals("model [ts] has TorchScript layer [net] (from tiny_classifier.pt) whose graph slimkit cannot"
                     + " see, so it cannot be trimmed; use %prune for sparsity, or rebuild the network as a slimkit"
                     + " architecture", trim.getMessage());

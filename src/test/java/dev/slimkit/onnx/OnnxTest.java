@@ -200,7 +200,7 @@ class OnnxTest {
     @Test
     void importTrimExportRoundTrip() throws Exception {
         try (SlimModel m = OnnxImport.load("res", fixture("tiny-resnet.onnx"), 0)) {
-            TrimStep step = Slim.trim(m).channels(0.5).round(4);
+            TrimStep step = Slim.trim(m).remove(0.5).round(4);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "trim check " + step.equivalenceError());
                 assertTrue(trimmed.spec().macs() < m.spec().macs());

@@ -48,7 +48,7 @@ class PipelineTest {
         return new Pipeline(base).data(DATA).dir(dir).measureLatency(false)
                 .train(t -> t.epochs(1).batch(32))
                 .prune(p -> p.sparsity(0.5).epochs(1).batch(32))
-                .trim(t -> t.channels(trimChannels).round(2).epochs(1).batch(32));
+                .trim(t -> t.remove(trimChannels).round(2).epochs(1).batch(32));
     }
 
     private PipelineResult run(Pipeline p) {

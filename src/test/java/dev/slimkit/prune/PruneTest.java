@@ -145,7 +145,7 @@ class PruneTest {
         try (SlimModel model = SlimModel.create("mlp", 4, 0.5, 1)) {
             FitLoop.fit(model, DATA, TrainConfig.defaults().batchSize(32), List.of());
             float[] before = model.parameters().get("fc1.weight").getArray().toFloatArray();
-            PruneStep step = Slim.prune(model).sparsity(0.9).mode(PruneStep.Mode.AGP).steps(4).epochs(2).data(DATA)
+            PruneStep step = Slim.prune(model).sparsity(0.9).mode(PruneStep.Mode.AGP).pruneSteps(4).epochs(2).data(DATA)
                     .as("sparse").measureLatency(false);
             StepResult r = step.run();
             assertArrayEquals(before, model.parameters().get("fc1.weight").getArray().toFloatArray(), 0f);

@@ -142,7 +142,7 @@ class StepSkeletonTest {
     @Test
     void anInterruptedTrimFineTuneKeepsTheTrimmedModel() {
         try (SlimModel m = SlimModel.create("cnn-small", 4, 0.25, 1)) {
-            var step = Slim.trim(m).channels(0.5).round(2).epochs(1).data(DATA).batch(16).measureLatency(false)
+            var step = Slim.trim(m).remove(0.5).round(2).epochs(1).data(DATA).batch(16).measureLatency(false)
                     .listener(interruptAfter(2));
             StepResult r = step.run();
             assertTrue(r.interrupted());

@@ -13,22 +13,22 @@ import org.junit.jupiter.api.Test;
 /** Set expansion: the product in order, caps, seeded samples, and errors that name line and value. */
 class RecipeTest {
 
-    private static final String BODY = "prune --sparsity {0.5,0.8,0.9} --epochs 1\n# a comment\ntrim --channels {0.25,0.5} --epochs 1";
+    private static final String BODY = "prune --sparsity {0.5,0.8,0.9} --epochs 1\n# a comment\ntrim --remove {0.25,0.5} --epochs 1";
 
     @Test
     void expandsTheCartesianProductFirstSetSlowest() {
         List<Trial> trials = Recipe.of(BODY).trials();
         assertEquals(6, trials.size());
-        assertEquals(List.of("prune --sparsity 0.5 --epochs 1", "# a comment", "trim --channels 0.25 --epochs 1"),
+        assertEquals(List.of("prune --sparsity 0.5 --epochs 1", "# a comment", "trim --remove 0.25 --epochs 1"),
                 trials.get(0).lines());
-        assertEquals(List.of("prune --sparsity 0.5 --epochs 1", "# a comment", "trim --channels 0.5 --epochs 1"),
+        assertEquals(List.of("prune --sparsity 0.5 --epochs 1", "# a comment", "trim --remove 0.5 --epochs 1"),
                 trials.get(1).lines());
-        assertEquals(Map.of("prune --sparsity", "0.9", "trim --channels", "0.5"), trials.get(5).settings());
-        assertEquals("sparsity=0.9, channels=0.5", trials.get(5).label());
+        assertEquals(Map.of("prune --sparsity", "0.9", "trim --remove", "0.5"), trials.get(5).settings());
+        assertEquals("sparsity=0.9, remove=0.5", trials.get(5).label());
         for (int i = 0; i < 6; i++) {
             assertEquals(i, trials.get(i).index());
         }
-        assertEquals(List.of("prune --sparsity", "trim --channels"), Recipe.of(BODY).keys());
+        assertEquals(List.of("prune --sparsity", "trim --remove"), Recipe.of(BODY).keys());
     }
 
     @Test
@@ -71,7 +71,7 @@ class RecipeTest {
     @Test
     void errorsNameTheLineAndTheValue() {
         assertEquals("line 2: the set [{0.5,,0.8}] has an empty value; list values separated by single commas, e.g."
-                + " {0.5,0.8}", msg("prune --epochs 1\ntrim --channels {0.5,,0.8}"));
+                + " {0.5,0.8}", msg("prune --epochs 1\ntrim --remove {0.5,,0.8}"));
         assertEquals("line 1: cannot read the set in [{0.5,0.8]; write one set a value as {a,b,c}, without spaces, e.g."
                 + " --sparsity {0.5,0.8}", msg("prune --sparsity {0.5,0.8"));
         assertEquals("line 1: cannot read the set in [{0.5,}{0.8}]; write one set a value as {a,b,c}, without spaces,"

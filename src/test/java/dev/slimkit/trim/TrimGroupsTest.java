@@ -105,7 +105,7 @@ class TrimGroupsTest {
             equivalent(res, ChannelGroup.Kind.RESIDUAL);
             equivalent(res, ChannelGroup.Kind.BLOCK_INNER);
             equivalent(cnn, ChannelGroup.Kind.SEQUENTIAL);
-            TrimStep all = Slim.trim(res).channels(0.5).round(4);
+            TrimStep all = Slim.trim(res).remove(0.5).round(4);
             try (SlimModel t = all.cut()) {
                 assertTrue(all.equivalenceError() <= TrimStep.TOLERANCE);
                 Layer s2b1 = t.spec().layers().stream().filter(l -> l.name().equals("s2b1")).findFirst().orElseThrow();
@@ -118,7 +118,7 @@ class TrimGroupsTest {
 
     @Test
     void allGroupsAtHalfCutMacsAboutFourTimes() {
-        try (SlimModel res = SlimModel.create("resnet20", 10, 1.0, 0); SlimModel t = Slim.trim(res).channels(0.5).cut()) {
+        try (SlimModel res = SlimModel.create("resnet20", 10, 1.0, 0); SlimModel t = Slim.trim(res).remove(0.5).cut()) {
             double x = (double) res.spec().macs() / t.spec().macs();
             assertTrue(x >= 3.5, "MACs reduction " + x);
             assertEquals(TrimStep.params(t.spec()), ModelStats.of(t).params(), "spec parameter count");
@@ -306,20 +306,20 @@ class TrimGroupsTest {
         float[] sb = new float[16];
         Arrays.fill(sb, 1);
         try (SlimModel m = SlimModel.create("cnn-small", 4, 0.5, 0)) {
-            TrimStep step = Slim.trim(m).channels(0.5).global(true).round(1);
+            TrimStep step = Slim.trim(m).remove(0.5).global(true).round(1);
             Map<String, Integer> c = step.globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20);
             assertEquals(2, c.get("a"), "a loses its 15 weak channels but at most 0.9 of 16 = 14");
             assertEquals(10, c.get("b"), "the other 6 come from b");
-            TrimStep tight = Slim.trim(m).channels(0.5).global(true).maxPerLayer(0.99).round(1);
+            TrimStep tight = Slim.trim(m).remove(0.5).global(true).maxPerLayer(0.99).round(1);
             Map<String, Integer> all = tight.globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 1000);
             assertEquals(1, all.get("a"), "never empty");
             assertEquals(1, all.get("b"), "never empty");
-            assertEquals(8, Slim.trim(m).channels(0.5).global(true).globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20)
+            assertEquals(8, Slim.trim(m).remove(0.5).global(true).globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20)
                     .get("a"), "round 8 still applies");
         }
         try (SlimModel res = SlimModel.create("resnet20", 4, 0.5, 2)) {
             FitLoop.fit(res, DATA, TrainConfig.defaults().batchSize(32), List.of());
-            TrimStep step = Slim.trim(res).channels(0.7).global(true).round(1).criterion("l2-group");
+            TrimStep step = Slim.trim(res).remove(0.7).global(true).round(1).criterion("l2-group");
             try (SlimModel t = step.cut()) {
                 assertTrue(step.equivalenceError() <= TrimStep.TOLERANCE);
                 List<ChannelGroup> before = Groups.of(res.spec());
@@ -339,15 +339,15 @@ class TrimGroupsTest {
     @Test
     void iterativeStepsReachTheTarget() {
         try (SlimModel m = SlimModel.create("cnn-small", 4, 1.0, 0)) {
-            TrimStep once = Slim.trim(m).channels(0.5);
-            TrimStep thrice = Slim.trim(m).channels(0.5).steps(3).epochsPerStep(0);
+            TrimStep once = Slim.trim(m).remove(0.5);
+            TrimStep thrice = Slim.trim(m).remove(0.5).cuts(3).epochsPerCut(0);
             try (SlimModel a = once.cut(); SlimModel b = thrice.cut()) {
                 assertEquals(a.spec(), b.spec(), "three cuts end at the one-cut widths");
                 List<TrimStep.Cut> cuts = thrice.cuts();
                 assertEquals(3, cuts.size());
                 assertTrue(cuts.get(0).macs() > cuts.get(1).macs() && cuts.get(1).macs() > cuts.get(2).macs(), cuts.toString());
             }
-            TrimStep macs = Slim.trim(m).macs(0.4).steps(2).epochsPerStep(1).data(DATA).measureLatency(false)
+            TrimStep macs = Slim.trim(m).macs(0.4).cuts(2).epochsPerCut(1).data(DATA).measureLatency(false)
                     .config(TrainConfig.defaults().batchSize(32));
             StepResult r = macs.run();
             assertTrue(r.metrics().get("MACs after / before") <= 0.4, r.metrics().toString());
@@ -410,7 +410,7 @@ class TrimGroupsTest {
 
     @Test
     void blocksAndChannelsInOneCall() {
-        try (SlimModel res = SlimModel.create("resnet20", 4, 1.0, 0); SlimModel t = Slim.trim(res).channels(0.5).blocks(2).cut()) {
+        try (SlimModel res = SlimModel.create("resnet20", 4, 1.0, 0); SlimModel t = Slim.trim(res).remove(0.5).blocks(2).cut()) {
             assertEquals(7, t.spec().layers().stream().filter(l -> l.kind() == Layer.Kind.RESIDUAL).count());
             assertEquals(8, t.spec().layers().get(0).out(), "stem at half width");
             assertTrue((double) res.spec().macs() / t.spec().macs() > 4.5);
@@ -422,7 +422,7 @@ class TrimGroupsTest {
         try (SlimModel m = SlimModel.create("cnn-small", 4, 0.25, 0); SlimModel mlp = SlimModel.create("mlp", 4, 0.25, 0)) {
             assertEquals("criterion must be l1, l2-group, taylor or bn, got [l3]",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).criterion("l3")).getMessage());
-            assertEquals("pass one of channels(...), macs(...), params(...) or latency(...), not latency(...) as well",
+            assertEquals("pass one of remove(...), macs(...), params(...) or latency(...), not latency(...) as well",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).macs(0.5).latency(0.5)).getMessage());
             assertEquals("latency(...) must be in (0, 1), got [1.5]; pass the fraction of the measured latency to keep, e.g. 0.5",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).latency(1.5)).getMessage());
@@ -433,21 +433,21 @@ class TrimGroupsTest {
             assertEquals("calibration(...) must be >= 1, got [0]; pass the number of training batches, e.g. 8",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).calibration(0)).getMessage());
             assertEquals("calibration(...) applies to criterion taylor only; drop it or pass criterion(\"taylor\")",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).channels(0.5).calibration(4).validate()).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).remove(0.5).calibration(4).validate()).getMessage());
             assertEquals("criterion taylor needs data(...): its gradients come from training batches",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).channels(0.5).criterion("taylor").validate()).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).remove(0.5).criterion("taylor").validate()).getMessage());
             assertEquals("maxPerLayer(...) must be in (0, 1), got [1.0]; pass the largest fraction of one layer to remove, e.g. 0.9",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).maxPerLayer(1)).getMessage());
             assertEquals("maxPerLayer(...) applies with global(true) only; add global(true) or drop it",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).channels(0.5).maxPerLayer(0.5).validate()).getMessage());
-            assertEquals("steps(...) must be in [1, 100], got [0]; pass e.g. 4",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).steps(0)).getMessage());
-            assertEquals("epochsPerStep(...) must be >= 0, got [-1]; pass e.g. 1",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).epochsPerStep(-1)).getMessage());
-            assertEquals("epochsPerStep(...) applies with steps(...) > 1; pass e.g. steps(4)",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).channels(0.5).epochsPerStep(1).validate()).getMessage());
-            assertEquals("steps(3) fine-tunes 1 epoch(s) between cuts and needs data(...); pass data(...) or epochsPerStep(0)",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).channels(0.5).steps(3).validate()).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).remove(0.5).maxPerLayer(0.5).validate()).getMessage());
+            assertEquals("cuts(...) must be in [1, 100], got [0]; pass e.g. 4",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).cuts(0)).getMessage());
+            assertEquals("epochsPerCut(...) must be >= 0, got [-1]; pass e.g. 1",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).epochsPerCut(-1)).getMessage());
+            assertEquals("epochsPerCut(...) applies with cuts(...) > 1; pass e.g. cuts(4)",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).remove(0.5).epochsPerCut(1).validate()).getMessage());
+            assertEquals("cuts(3) fine-tunes 1 epoch(s) between cuts and needs data(...); pass data(...) or epochsPerCut(0)",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).remove(0.5).cuts(3).validate()).getMessage());
             assertEquals("latency(...) chooses its own widths per group from measurements; drop global(true)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(m).latency(0.5).global(true).validate()).getMessage());
             // narrowest cut: conv1 4 (of 4), conv2 8 (of 8), fc1 8 (of 32) with round 8

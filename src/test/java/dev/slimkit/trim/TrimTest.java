@@ -32,7 +32,7 @@ class TrimTest {
         try (SlimModel model = SlimModel.create("cnn-small", 10, 1.0, 3)) {
             // move BN statistics away from their defaults so the check means something
             FitLoop.fit(model, Datasets.synthetic(10, 64, 10, 1), TrainConfig.defaults().batchSize(16), List.of());
-            TrimStep step = Slim.trim(model).channels(0.5).round(8);
+            TrimStep step = Slim.trim(model).remove(0.5).round(8);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "max diff " + step.equivalenceError());
                 ModelStats s = ModelStats.of(trimmed);
@@ -53,7 +53,7 @@ class TrimTest {
             assertEquals("s1b1.conv1.out ⇒ s1b1.bn1, s1b1.conv2.in", groups.get(1).describe());
             assertEquals("s2b1.conv1", groups.get(4).producer());
             assertEquals(ChannelGroup.Kind.RESIDUAL, groups.get(5).kind());
-            TrimStep step = Slim.trim(model).channels(0.5).round(4);
+            TrimStep step = Slim.trim(model).remove(0.5).round(4);
             try (SlimModel trimmed = step.cut()) {
                 assertTrue(step.equivalenceError() <= 1e-4, "max diff " + step.equivalenceError());
                 assertTrue(trimmed.spec().macs() < model.spec().macs());
@@ -80,7 +80,7 @@ class TrimTest {
         assertEquals(8, TrimStep.keptCount(64, 0.95, 8), "at least one multiple");
         assertEquals(6, TrimStep.keptCount(6, 0.5, 8), "a narrow layer is not widened");
         assertEquals(1, TrimStep.keptCount(4, 0.99, 1), "never empty");
-        try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel t = Slim.trim(model).channels(0.5).round(8).cut()) {
+        try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel t = Slim.trim(model).remove(0.5).round(8).cut()) {
             for (Layer l : t.spec().layers()) {
                 if (l.kind() == Layer.Kind.CONV || l.kind() == Layer.Kind.LINEAR) {
                     assertTrue(l.out() >= 1);
@@ -94,7 +94,7 @@ class TrimTest {
     @Test
     void blockRemovalKeepsShapesAndTrimmedModelsReload() throws Exception {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.25, 1)) {
-            TrimStep step = Slim.trim(model).blocks(2).channels(0.5).data(DATA).epochs(1).measureLatency(false)
+            TrimStep step = Slim.trim(model).blocks(2).remove(0.5).data(DATA).epochs(1).measureLatency(false)
                     .config(TrainConfig.defaults().batchSize(32)).as("small");
             StepResult r = step.run();
             SlimModel small = step.model();
@@ -125,13 +125,13 @@ class TrimTest {
     @Test
     void badInputNamesTheValue() {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.25, 0); SlimModel cnn = SlimModel.create("cnn-small", 4, 0.25, 0)) {
-            assertEquals("channels(...) must be in (0, 1), got [1.0]; pass the fraction of channels to remove, e.g. 0.5",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).channels(1)).getMessage());
+            assertEquals("remove(...) must be in (0, 1), got [1.0]; pass the fraction of channels to remove, e.g. 0.5",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).remove(1)).getMessage());
             assertEquals("cannot remove [7] blocks: model [resnet20] has 7 removable (identity) residual blocks; pass fewer than 7",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(model).blocks(7).validate()).getMessage());
             assertEquals("exclude pattern [fc9] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
-                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).channels(0.5).exclude("fc9").validate()).getMessage());
-            assertEquals("nothing to trim; pass channels(...), macs(...), params(...), latency(...) or blocks(...)",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).remove(0.5).exclude("fc9").validate()).getMessage());
+            assertEquals("nothing to trim; pass remove(...), macs(...), params(...), latency(...) or blocks(...)",
                     assertThrows(IllegalArgumentException.class, () -> Slim.trim(cnn).validate()).getMessage());
         }
     }

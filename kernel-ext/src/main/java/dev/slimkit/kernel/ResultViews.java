@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.recipe.Grammar;
 import ai.djl.engine.Engine;
 import dev.slimkit.Slim;
 import dev.slimkit.measure.Comparison;
@@ -163,7 +164,7 @@ final class ResultViews {
         html.append("<div>data: ").append(names(session.allData().keySet())).append(" · models: ")
                 .append(names(session.allModels().keySet())).append("</div>")
                 .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
-        for (MagicArgs m : MagicSchemas.ALL) {
+        for (Grammar m : MagicSchemas.ALL) {
             html.append("<tr><td style=\"text-align:left\"><code>").append(Html.escape(m.usage().lines().findFirst().orElse("")))
                     .append("</code></td><td style=\"text-align:left\">").append(Html.escape(m.summary())).append("</td></tr>");
         }

@@ -15,6 +15,12 @@ import dev.slimkit.transfer.TransferStep;
 import dev.slimkit.step.TrainStep;
 import dev.slimkit.trim.TrimStep;
 import dev.slimkit.pipeline.Pipeline;
+import dev.slimkit.recipe.DistillSettings;
+import dev.slimkit.recipe.Grammar;
+import dev.slimkit.recipe.PruneSettings;
+import dev.slimkit.recipe.TrainSettings;
+import dev.slimkit.recipe.TransferSettings;
+import dev.slimkit.recipe.TrimSettings;
 import io.github.spencerpark.jupyter.kernel.magic.registry.CellMagic;
 import io.github.spencerpark.jupyter.kernel.magic.registry.LineMagic;
 import java.nio.file.Path;
@@ -57,7 +63,7 @@ public final class SlimkitMagics {
 
     @LineMagic("data")
     public void data(List<String> args) {
-        MagicArgs.Parsed a = parse(DATA, args);
+        Grammar.Parsed a = parse(DATA, args);
         if (a == null) {
             return;
         }
@@ -70,7 +76,7 @@ public final class SlimkitMagics {
 
     @LineMagic("model")
     public void model(List<String> args) {
-        MagicArgs.Parsed a = parse(MODEL, args);
+        Grammar.Parsed a = parse(MODEL, args);
         if (a == null) {
             return;
         }
@@ -81,9 +87,9 @@ public final class SlimkitMagics {
 
     @LineMagic("train")
     public void train(List<String> args) {
-        MagicArgs.Parsed a = parse(TRAIN, args);
+        Grammar.Parsed a = parse(TRAIN, args);
         if (a != null) {
-            var step = errors.call("%train", () -> StepOptions.train(a, Slim.train(model(a, "NAME"), data(a, true))));
+            TrainStep step = errors.call("%train", () -> TrainSettings.KIND.fromCommand(a, session));
             double[] gammas = step.bnL1() > 0 ? TrainStep.gammas(model(a, "NAME")) : null;
             ResultViews.train(sink, runner.run("%train", step), gammas, step.model());
         }
@@ -91,20 +97,19 @@ public final class SlimkitMagics {
 
     @LineMagic("lr-find")
     public void lrFind(List<String> args) {
-        MagicArgs.Parsed a = parse(LR_FIND, args);
+        Grammar.Parsed a = parse(LR_FIND, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
-            var finder = errors.call("%lr-find", () -> StepOptions.lrFind(a, Slim.lrFind(model, data(a, true))));
+            var finder = errors.call("%lr-find", () -> lrFinder(a, Slim.lrFind(model, data(a, true))));
             ResultViews.lrFind(sink, runner.task("%lr-find", "lr-find", finder::run), model.name());
         }
     }
 
     @LineMagic("transfer")
     public void transfer(List<String> args) {
-        MagicArgs.Parsed a = parse(TRANSFER, args);
+        Grammar.Parsed a = parse(TRANSFER, args);
         if (a != null) {
-            TransferStep step = errors.call("%transfer", () -> StepOptions.transfer(a,
-                    Slim.transfer(model(a, "NAME")).data(data(a, true))).validate());
+            TransferStep step = errors.call("%transfer", () -> TransferSettings.KIND.fromCommand(a, session).validate());
             sink.display(Tables.summary(step.freezeNow(), step.resultName() + ": trainable and frozen layers"));
             ResultViews.transfer(sink, runner.run("%transfer", step));
         }
@@ -112,27 +117,25 @@ public final class SlimkitMagics {
 
     @LineMagic("distill")
     public void distill(List<String> args) {
-        MagicArgs.Parsed a = parse(DISTILL, args);
+        Grammar.Parsed a = parse(DISTILL, args);
         if (a != null) {
-            DistillStep step = errors.call("%distill", () -> StepOptions.distill(a,
-                    Slim.distill(model(a, "TEACHER")).data(data(a, true)), n -> lookup("%distill", n))
-                    .unlabelled(a.has("unlabelled") ? data(a, "unlabelled") : null));
+            DistillStep step = errors.call("%distill", () -> DistillSettings.KIND.fromCommand(a, session));
             ResultViews.distill(sink, runner.run("%distill", step), a.positional("TEACHER"));
         }
     }
 
     @LineMagic("prune")
     public void prune(List<String> args) {
-        MagicArgs.Parsed a = parse(PRUNE, args);
+        Grammar.Parsed a = parse(PRUNE, args);
         if (a != null) {
-            PruneStep step = errors.call("%prune", () -> StepOptions.prune(a, Slim.prune(model(a, "NAME")).data(data(a, false))));
+            PruneStep step = errors.call("%prune", () -> PruneSettings.KIND.fromCommand(a, session));
             ResultViews.prune(sink, runner.run("%prune", step), step);
         }
     }
 
     @LineMagic("sensitivity")
     public void sensitivity(List<String> args) {
-        MagicArgs.Parsed a = parse(SENSITIVITY, args);
+        Grammar.Parsed a = parse(SENSITIVITY, args);
         if (a == null) {
             return;
         }
@@ -145,10 +148,9 @@ public final class SlimkitMagics {
 
     @LineMagic("trim")
     public void trim(List<String> args) {
-        MagicArgs.Parsed a = parse(TRIM, args);
+        Grammar.Parsed a = parse(TRIM, args);
         if (a != null) {
-            TrimStep step = errors.call("%trim", () -> StepOptions.trim(a, Slim.trim(model(a, "NAME")).data(data(a, false)))
-                    .validate());
+            TrimStep step = errors.call("%trim", () -> TrimSettings.KIND.fromCommand(a, session).validate());
             sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
             ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"), step);
         }
@@ -156,7 +158,7 @@ public final class SlimkitMagics {
 
     @LineMagic("eval")
     public void eval(List<String> args) {
-        MagicArgs.Parsed a = parse(EVAL, args);
+        Grammar.Parsed a = parse(EVAL, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
             ImageData data = data(a, true);
@@ -170,7 +172,7 @@ public final class SlimkitMagics {
 
     @LineMagic("summary")
     public void summary(List<String> args) {
-        MagicArgs.Parsed a = parse(SUMMARY, args);
+        Grammar.Parsed a = parse(SUMMARY, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
             ResultViews.summary(sink, ModelStats.of(model), model.name(), model.spec().arch());
@@ -179,7 +181,7 @@ public final class SlimkitMagics {
 
     @LineMagic("compare")
     public void compare(List<String> args) {
-        MagicArgs.Parsed a = parse(COMPARE, args);
+        Grammar.Parsed a = parse(COMPARE, args);
         if (a != null) {
             List<SlimModel> models = a.positionals("NAME").stream().map(n -> lookup("%compare", n)).toList();
             ImageData data = data(a, false);
@@ -192,7 +194,7 @@ public final class SlimkitMagics {
 
     @LineMagic("save")
     public void save(List<String> args) {
-        MagicArgs.Parsed a = parse(SAVE, args);
+        Grammar.Parsed a = parse(SAVE, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
             Path path = Path.of(a.positional("PATH"));
@@ -204,7 +206,7 @@ public final class SlimkitMagics {
 
     @LineMagic("export")
     public void export(List<String> args) {
-        MagicArgs.Parsed a = parse(EXPORT, args);
+        Grammar.Parsed a = parse(EXPORT, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
             ImageData data = data(a, false);
@@ -217,7 +219,7 @@ public final class SlimkitMagics {
 
     @LineMagic("load")
     public void load(List<String> args) {
-        MagicArgs.Parsed a = parse(LOAD, args);
+        Grammar.Parsed a = parse(LOAD, args);
         if (a != null) {
             String name = errors.call("%load", () -> Session.checkName(a.positional("NAME")));
             if (session.hasModel(name) && !a.flag("replace")) {
@@ -232,7 +234,7 @@ public final class SlimkitMagics {
 
     @LineMagic("drop")
     public void drop(List<String> args) {
-        MagicArgs.Parsed a = parse(DROP, args);
+        Grammar.Parsed a = parse(DROP, args);
         if (a != null) {
             errors.run("%drop", () -> session.dropModel(a.positional("NAME")));
             sink.display(ResultViews.line("dropped <b>" + Html.escape(a.positional("NAME")) + "</b>; its memory is freed"));
@@ -241,20 +243,20 @@ public final class SlimkitMagics {
 
     @CellMagic("pipeline")
     public void pipeline(List<String> args, String body) {
-        MagicArgs.Parsed a = parse(PIPELINE, args);
+        Grammar.Parsed a = parse(PIPELINE, args);
         if (a != null) {
             Pipeline pipeline = errors.call("%%pipeline", () -> PipelineCell.configure(a, body,
-                    Slim.pipeline(model(a, "BASE")).data(data(a, true)), n -> lookup("%%pipeline", n)));
+                    Slim.pipeline(model(a, "BASE")).data(data(a, true)), session));
             ResultViews.pipeline(sink, runner.pipeline("%%pipeline", pipeline));
         }
     }
 
     @CellMagic("sweep")
     public void sweep(List<String> args, String body) {
-        MagicArgs.Parsed a = parse(SWEEP, args);
+        Grammar.Parsed a = parse(SWEEP, args);
         if (a != null) {
             var sweep = errors.call("%%sweep", () -> SweepCell.configure(a, body,
-                    Slim.sweep(model(a, "BASE")).data(data(a, true)), n -> lookup("%%sweep", n)));
+                    Slim.sweep(model(a, "BASE")).data(data(a, true)), session));
             runner.sweep("%%sweep", sweep, errors.call("%%sweep", () -> sweep.trials().size()));
         }
     }
@@ -275,8 +277,8 @@ public final class SlimkitMagics {
     }
 
     /** Parses {@code args}, or shows the usage and returns null for {@code --help}. */
-    private MagicArgs.Parsed parse(MagicArgs schema, List<String> args) {
-        if (MagicArgs.wantsHelp(args)) {
+    private Grammar.Parsed parse(Grammar schema, List<String> args) {
+        if (Grammar.wantsHelp(args)) {
             sink.display(Html.of("<pre>" + Html.escape(schema.usage()) + "</pre>"));
             return null;
         }
@@ -285,7 +287,7 @@ public final class SlimkitMagics {
 
 
 
-    private SlimModel model(MagicArgs.Parsed a, String positional) {
+    private SlimModel model(Grammar.Parsed a, String positional) {
         return lookup(a.magic(), a.positional(positional));
     }
 
@@ -293,7 +295,7 @@ public final class SlimkitMagics {
         return errors.call(magic, () -> session.model(name));
     }
 
-    private ImageData data(MagicArgs.Parsed a, boolean required) {
+    private ImageData data(Grammar.Parsed a, boolean required) {
         if (!required && !a.has("data")) {
             return null;
         }
@@ -301,10 +303,25 @@ public final class SlimkitMagics {
         return errors.call(a.magic(), () -> session.data(name));
     }
 
-    /** The session data named by option {@code option} (given). */
-    private ImageData data(MagicArgs.Parsed a, String option) {
-        String name = a.string(option, "");
-        return errors.call(a.magic(), () -> session.data(name));
+    /** The range test's options; batch, optimizer, weight decay and seed as for training. */
+    private static dev.slimkit.train.LrFinder lrFinder(Grammar.Parsed a, dev.slimkit.train.LrFinder finder) {
+        dev.slimkit.train.TrainConfig config = dev.slimkit.train.TrainConfig.defaults();
+        if (a.has("batch")) {
+            config = config.batchSize(a.integer("batch", 0, Integer.MIN_VALUE));
+        }
+        if (a.has("optimizer")) {
+            config = config.optimizer(dev.slimkit.train.TrainConfig.Optimizer.parse(a.string("optimizer", "")));
+        }
+        if (a.has("weight-decay")) {
+            config = config.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false));
+        }
+        if (a.has("seed")) {
+            config = config.seed(a.integer("seed", 0, Integer.MIN_VALUE));
+        }
+        a.ifNumber("start", finder::start);
+        a.ifNumber("end", finder::end);
+        a.ifInteger("steps", finder::steps);
+        return finder.config(config).validate();
     }
 
 

@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.recipe.Grammar;
 import dev.slimkit.data.Augment;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageFolder;
@@ -21,7 +22,7 @@ final class SourceOptions {
     private SourceOptions() {}
 
     /** %model: a built-in architecture, or a TorchScript file with {@code --from}. */
-    static SlimModel model(MagicArgs.Parsed a, String name, ImageData data) {
+    static SlimModel model(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("from") && a.string("from", "").toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
             return fromOnnx(a, name, data);
         }
@@ -32,7 +33,7 @@ final class SourceOptions {
     private static final java.util.List<String> FOLDER_OPTIONS = java.util.List.of("size", "channels", "test-dir", "test");
 
     /** %data: the source, then the class filter, the limits, the labelled part and the validation split. */
-    static ImageData data(MagicArgs.Parsed a) {
+    static ImageData data(Grammar.Parsed a) {
         if (a.has("val")) {
             ImageData.checkValidationFraction(a.number("val", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
         }
@@ -62,7 +63,7 @@ final class SourceOptions {
         return a.has("val") ? data.validationSplit(a.number("val", 0, 0, 1, false), a.integer("seed", 0, 0)) : data;
     }
 
-    private static SlimModel fromArch(MagicArgs.Parsed a, String name, ImageData data) {
+    private static SlimModel fromArch(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("input")) {
             throw new UsageError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
                     + " --data set's image shape");
@@ -75,7 +76,7 @@ final class SourceOptions {
                 shape[1], shape[2]), a.integer("seed", 0, 0));
     }
 
-    private static SlimModel fromOnnx(MagicArgs.Parsed a, String name, ImageData data) {
+    private static SlimModel fromOnnx(Grammar.Parsed a, String name, ImageData data) {
         for (String option : java.util.List.of("arch", "width", "input", "classes")) {
             if (a.has(option)) {
                 throw new UsageError("%model: --from FILE.onnx reads the architecture, input shape and classes from the"
@@ -97,7 +98,7 @@ final class SourceOptions {
         return model;
     }
 
-    private static SlimModel fromTorchScript(MagicArgs.Parsed a, String name, ImageData data) {
+    private static SlimModel fromTorchScript(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("arch") || a.has("width")) {
             throw new UsageError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
         }
@@ -115,7 +116,7 @@ final class SourceOptions {
     }
 
     /** %model: an explicit --classes must agree with the --data set's class count. */
-    private static int checkClasses(MagicArgs.Parsed a, ImageData data, int fallback) {
+    private static int checkClasses(Grammar.Parsed a, ImageData data, int fallback) {
         int classes = a.has("classes") ? a.integer("classes", 0, 2) : fallback;
         if (data != null && a.has("classes") && classes != data.numClasses()) {
             throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")

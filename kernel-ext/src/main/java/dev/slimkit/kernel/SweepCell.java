@@ -1,22 +1,23 @@
 package dev.slimkit.kernel;
 
-import dev.slimkit.model.SlimModel;
+import dev.slimkit.pipeline.StageLines;
+import dev.slimkit.recipe.Context;
+import dev.slimkit.recipe.Grammar;
 import dev.slimkit.sweep.Sweep;
 import dev.slimkit.sweep.SweepExecutor;
 import java.nio.file.Path;
-import java.util.function.Function;
 
 /**
  * A {@code %%sweep} cell's options turned into the {@link Sweep} setters a Java cell would call:
  * {@code --on} and {@code --workers} choose the {@link SweepExecutor}, the body is the recipe (read
- * with the {@code %%pipeline} grammar, {@link PipelineLines}).
+ * with the {@code %%pipeline} grammar, {@link StageLines}).
  */
 final class SweepCell {
 
     private SweepCell() {}
 
     /** {@code sweep} with the cell's options and recipe, checked. */
-    static Sweep configure(MagicArgs.Parsed a, String body, Sweep sweep, Function<String, SlimModel> models) {
+    static Sweep configure(Grammar.Parsed a, String body, Sweep sweep, Context session) {
         String on = a.string("on", "local");
         if (!on.equals("local") && !on.startsWith("spark://")) {
             throw new UsageError("%%sweep: --on must be local or spark://HOST:PORT, got [" + on + "]");
@@ -34,7 +35,7 @@ final class SweepCell {
         if (a.has("sample")) {
             sweep.sample(a.integer("sample", 0, 1), a.integer("seed", 0, 0));
         }
-        sweep.measureLatency(!a.flag("no-latency")).reader(new PipelineLines(models)).recipe(body);
+        sweep.measureLatency(!a.flag("no-latency")).reader(new StageLines(session)).recipe(body);
         return sweep.validate();
     }
 }

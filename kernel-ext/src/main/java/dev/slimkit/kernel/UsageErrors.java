@@ -26,6 +26,9 @@ public final class UsageErrors {
             return action.get();
         } catch (UsageError e) {
             throw remember(e);
+        } catch (dev.slimkit.recipe.RecipeError e) {
+            String text = e.getMessage();
+            throw remember(new UsageError(text.startsWith(magic + ":") ? text : magic + ": " + text));
         } catch (IllegalArgumentException | IllegalStateException | Interrupted | EngineException e) {
             throw remember(new UsageError(line(magic, e.getMessage())));
         } catch (UncheckedIOException e) {
@@ -68,11 +71,8 @@ public final class UsageErrors {
         return body.startsWith(magic + ":") ? body : magic + ": " + body;
     }
 
-    /** A setter's flag: camel case to kebab case; the pruning mode is {@code --schedule}. */
+    /** A setter's flag: camel case to kebab case ({@code epochsPerCut} → {@code --epochs-per-cut}). */
     static String flagName(String setter) {
-        if (setter.equals("mode")) {
-            return "schedule";
-        }
         return setter.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
     }
 }

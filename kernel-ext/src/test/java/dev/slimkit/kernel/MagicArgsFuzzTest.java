@@ -8,6 +8,8 @@ import dev.slimkit.Session;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.model.Architectures;
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.recipe.Grammar;
+import dev.slimkit.recipe.RecipeError;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ class MagicArgsFuzzTest {
             "99999999999", "1e308", "", " ", "ü", "名前", "x", "mz", "fz", "--", "-", "3-99", "a,b", "--x=1");
 
     @Provide
-    Arbitrary<MagicArgs> schemas() {
+    Arbitrary<Grammar> schemas() {
         return Arbitraries.of(MagicSchemas.ALL);
     }
 
@@ -38,7 +40,7 @@ class MagicArgsFuzzTest {
     @Provide
     Arbitrary<List<String>> tokens() {
         List<String> flags = new ArrayList<>(List.of("--bogus", "--epochs", "--lr", "--data", "--as", "--sparsity",
-                "--channels", "--no-latency", "--student", "--val", "--classes", "--epochs=3", "--lr=", "--width=-1"));
+                "--channels", "--remove", "--no-latency", "--student", "--val", "--classes", "--epochs=3", "--lr=", "--width=-1"));
         Arbitrary<String> flag = Arbitraries.of(flags);
         Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of(VALUES),
                 Arbitraries.strings().ofMaxLength(6).withCharRange(' ', '~'),
@@ -48,10 +50,10 @@ class MagicArgsFuzzTest {
     }
 
     @Property(tries = 5000)
-    void parsingGivesTheSchemasOptionsOrOneLineNamingAToken(@ForAll("schemas") MagicArgs schema,
+    void parsingGivesTheSchemasOptionsOrOneLineNamingAToken(@ForAll("schemas") Grammar schema,
             @ForAll("tokens") List<String> tokens) {
         try {
-            MagicArgs.Parsed parsed = schema.parse(tokens);
+            Grammar.Parsed parsed = schema.parse(tokens);
             for (String t : tokens) {
                 if (t.startsWith("--") && t.length() > 2) {
                     String key = t.substring(2).split("=", 2)[0];
@@ -59,7 +61,7 @@ class MagicArgsFuzzTest {
                     assertTrue(parsed.has(key));
                 }
             }
-        } catch (UsageError e) {
+        } catch (RecipeError e) {
             String m = e.getMessage();
             assertFalse(m.contains("\n"), m);
             assertTrue(m.startsWith("%" + schema.magic() + ": "), m);
@@ -87,7 +89,7 @@ class MagicArgsFuzzTest {
             new String[] {"data", "x --source synthetic --val 7"}, new String[] {"model", "x --arch mlp --width -1"},
             new String[] {"train", "mz --data fz --epochs -7"}, new String[] {"transfer", "mz --data fz --freeze most"},
             new String[] {"distill", "mz --data fz --student mz"}, new String[] {"prune", "mz --sparsity 3"},
-            new String[] {"sensitivity", "mz --data fz --levels 2"}, new String[] {"trim", "mz --channels 9"},
+            new String[] {"sensitivity", "mz --data fz --levels 2"}, new String[] {"trim", "mz --remove 9"},
             new String[] {"eval", "nope --data fz"}, new String[] {"summary", "nope"}, new String[] {"compare", "mz nope"},
             new String[] {"save", "nope /tmp/slimkit-fuzz.slim"}, new String[] {"load", "mz /no/such.slim"},
             new String[] {"drop", "nope"}, new String[] {"slimkit", "--bogus"});

@@ -10,6 +10,8 @@ import dev.slimkit.model.SlimModel;
 import dev.slimkit.pipeline.Pipeline;
 import dev.slimkit.pipeline.PipelineResult;
 import dev.slimkit.pipeline.Stage;
+import dev.slimkit.pipeline.StageLines;
+import dev.slimkit.recipe.RecipeError;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,23 +31,29 @@ class PipelineMagicTest extends MagicsTestSupport {
 
     @Test
     void stageLinesParseWithLineNumbersAndComments() {
-        List<Stage> stages = PipelineCell.parse("# a comment\n\nprune --sparsity 0.5\n  trim --channels 0.5 --round 2\n",
-                n -> session.model(n));
+        List<Stage> stages = new StageLines(session).read("# a comment\n\nprune --sparsity 0.5\n  trim --remove 0.5 --round 2\n");
         assertEquals(List.of("prune", "trim"), stages.stream().map(Stage::kind).toList());
         assertEquals(List.of(3, 4), stages.stream().map(Stage::line).toList());
         String[][] bad = {
-            {"prune --sparsity 0.5\nsquash --hard", "%%pipeline: line 2: unknown stage [squash]; choose train, transfer,"
+            {"prune --sparsity 0.5\nsquash --hard", "line 2: unknown stage [squash]; choose train, transfer,"
                     + " distill, prune, trim"},
-            {"trim --bogus 3", "%%pipeline: line 1: trim: unknown option [--bogus]; options: --channels, --macs,"
+            {"trim --bogus 3", "line 1: trim: unknown option [--bogus]; options: --remove, --macs,"
                     + " --params, --latency, --latency-batch, --criterion, --calibration, --global, --max-per-layer, --round,"
-                    + " --steps, --epochs-per-step, --blocks, --data, --exclude, --epochs, --batch, --lr, --optimizer,"
-                    + " --weight-decay, --seed, --no-latency, --as (see %trim --help)"},
-            {"distill --width 0.5", "%%pipeline: line 1: distill needs --student ARCH|NAME, e.g. --student cnn-small"},
-            {"\nprune --data fm", "%%pipeline: line 2: prune takes its data from the pipeline's --data; drop --data"},
-            {"prune --as p", "%%pipeline: line 1: prune takes its name from the pipeline (--as PREFIX); drop --as"},
+                    + " --cuts, --epochs-per-cut, --blocks, --data, --exclude, --epochs, --batch, --lr, --optimizer,"
+                    + " --schedule, --weight-decay, --seed, --no-latency, --as (see %trim --help)"},
+            {"trim --channels 0.5", "line 1: trim: --channels is now --remove (the fraction of channels removed); write"
+                    + " --remove 0.5"},
+            {"prune --schedule agp", "--schedule is the learning-rate schedule (constant, linear, cosine, polynomial,"
+                    + " one-cycle); the pruning mode [agp] is now --mode agp"},
+            {"distill --width 0.5", "line 1: distill needs --student ARCH|NAME; pass an architecture (e.g. cnn-small) or a"
+                    + " session model"},
+            {"\nprune --data fm", "line 2: prune takes its data from the pipeline's --data; drop --data"},
+            {"prune --as p", "line 1: prune takes its name from the pipeline (--as PREFIX); drop --as"},
         };
         for (String[] c : bad) {
-            assertEquals(c[1], assertThrows(UsageError.class, () -> PipelineCell.parse(c[0], n -> null)).getMessage());
+            assertEquals(c[1], assertThrows(RecipeError.class,
+                    () -> new StageLines(session).read(c[0]).forEach(s -> s.factory().apply(session.model("m"))))
+                    .getMessage());
         }
     }
 
@@ -61,7 +69,7 @@ class PipelineMagicTest extends MagicsTestSupport {
 
     @Test
     void theCellAndItsJavaTwinGiveTheSameRecipesAndNames() {
-        String body = "prune --sparsity 0.5 --epochs 1 --batch 32\ntrim --channels 0.5 --round 2";
+        String body = "prune --sparsity 0.5 --epochs 1 --batch 32\ntrim --remove 0.5 --round 2";
         magics.pipeline(args("m --data fm --dir " + dir.resolve("cell") + " --no-latency --as cell"), body);
         PipelineResult cell = magics.lastPipeline();
         assertTrue(session.hasModel("cell-prune") && session.hasModel("cell-trim") && session.hasModel("cell"));
@@ -71,7 +79,7 @@ class PipelineMagicTest extends MagicsTestSupport {
         Pipeline java = Slim.pipeline(session.model("m")).data(session.data("fm")).dir(dir.resolve("java"))
                 .measureLatency(false).as("cell")
                 .prune(p -> p.sparsity(0.5).epochs(1).batch(32))
-                .trim(t -> t.channels(0.5).round(2));
+                .trim(t -> t.remove(0.5).round(2));
         PipelineResult twin = java.run();
         for (int i = 0; i < 2; i++) {
             assertEquals(twin.stages().get(i).result().recipe(), cell.stages().get(i).result().recipe());

@@ -160,7 +160,7 @@ class SlimkitMagicsTest extends MagicsTestSupport {
         assertError("%prune: scope must be global or layer, got [all]", () -> magics.prune(args("m --scope all")));
         assertFalse(session.model("m").mask().isPresent(), "bad input changed nothing");
         sink.clear();
-        magics.prune(args("m --sparsity 0.7 --schedule agp --steps 3 --epochs 1 --batch 32 --data fm --no-latency --as sparse"));
+        magics.prune(args("m --sparsity 0.7 --mode agp --prune-steps 3 --epochs 1 --batch 32 --data fm --no-latency --as sparse"));
         assertTrue(session.hasModel("sparse"));
         assertTrue(session.model("sparse").mask().isPresent());
         assertFalse(session.model("m").mask().isPresent(), "--as leaves the source dense");
@@ -179,24 +179,24 @@ class SlimkitMagicsTest extends MagicsTestSupport {
     @Test
     void trimShowsGroupsWidthsAndFigures() {
         setUpModel();
-        assertError("%trim: --channels must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
-                () -> magics.trim(args("m --channels 1.5")));
-        assertError("%trim: pass one of --channels, --macs, --params or --latency, not --macs as well",
-                () -> magics.trim(args("m --channels 0.5 --macs 0.5")));
-        assertError("%trim: nothing to trim; pass --channels, --macs, --params, --latency or --blocks", () -> magics.trim(args("m")));
-        assertError("%trim: criterion must be l1, l2-group, taylor or bn, got [l3]", () -> magics.trim(args("m --channels 0.5 --criterion l3")));
+        assertError("%trim: --remove must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
+                () -> magics.trim(args("m --remove 1.5")));
+        assertError("%trim: pass one of --remove, --macs, --params or --latency, not --macs as well",
+                () -> magics.trim(args("m --remove 0.5 --macs 0.5")));
+        assertError("%trim: nothing to trim; pass --remove, --macs, --params, --latency or --blocks", () -> magics.trim(args("m")));
+        assertError("%trim: criterion must be l1, l2-group, taylor or bn, got [l3]", () -> magics.trim(args("m --remove 0.5 --criterion l3")));
         assertError("%trim: --max-per-layer applies with --global only; add --global or drop it",
-                () -> magics.trim(args("m --channels 0.5 --max-per-layer 0.5")));
-        assertError("%trim: --epochs-per-step applies with --steps > 1; pass e.g. --steps 4",
-                () -> magics.trim(args("m --channels 0.5 --epochs-per-step 1")));
+                () -> magics.trim(args("m --remove 0.5 --max-per-layer 0.5")));
+        assertError("%trim: --epochs-per-cut applies with --cuts > 1; pass e.g. --cuts 4",
+                () -> magics.trim(args("m --remove 0.5 --epochs-per-cut 1")));
         assertError("%trim: criterion taylor needs --data: its gradients come from training batches",
-                () -> magics.trim(args("m --channels 0.5 --criterion taylor")));
+                () -> magics.trim(args("m --remove 0.5 --criterion taylor")));
         assertError("%train: --bn-l1 must be in [0, 1], got [-1.0]; pass e.g. 1e-4", () -> magics.train(args("m --data fm --bn-l1 -1")));
         assertError("%trim: exclude pattern [zz] matches no trimmable layer; layers: conv1, conv2, fc1 (or first, last)",
-                () -> magics.trim(args("m --channels 0.5 --exclude zz")));
+                () -> magics.trim(args("m --remove 0.5 --exclude zz")));
         assertFalse(session.hasModel("m-trimmed"));
         sink.clear();
-        magics.trim(args("m --channels 0.5 --round 2 --epochs 1 --batch 32 --data fm --no-latency"));
+        magics.trim(args("m --remove 0.5 --round 2 --epochs 1 --batch 32 --data fm --no-latency"));
         SlimModel t = session.model("m-trimmed");
         assertEquals(4, t.spec().layers().get(0).out(), "8 → 4 channels");
         Table groups = sink.of(Table.class).get(0);
@@ -214,7 +214,7 @@ class SlimkitMagicsTest extends MagicsTestSupport {
                 .findFirst().orElseThrow();
         assertEquals(java.util.Set.of("before", "after"), gammas.getSeriesMap().keySet());
         sink.clear();
-        magics.trim(args("m --channels 0.5 --global --criterion taylor --calibration 2 --steps 2 --epochs-per-step 1"
+        magics.trim(args("m --remove 0.5 --global --criterion taylor --calibration 2 --cuts 2 --epochs-per-cut 1"
                 + " --round 2 --batch 32 --data fm --no-latency --as it"));
         assertTrue(session.hasModel("it"));
         Table groups = sink.of(Table.class).get(0);
@@ -265,7 +265,7 @@ class SlimkitMagicsTest extends MagicsTestSupport {
                 "the live chart followed the head trained on cached features");
         assertError("%trim: model [tb] has TorchScript layer [backbone] (from tiny_backbone.pt) whose graph slimkit cannot"
                 + " see, so it cannot be trimmed; use %prune for sparsity, or rebuild the network as a slimkit"
-                + " architecture", () -> magics.trim(args("tb --channels 0.5")));
+                + " architecture", () -> magics.trim(args("tb --remove 0.5")));
         assertError("%model: [tiny_classifier.pt] outputs 3 classes but data [fm] has 4; pass --classes 4 to load it"
                 + " as a backbone under a new head", () -> magics.model(args("x --from " + dirOf + "/tiny_classifier.pt --data fm")));
         assertError("%model: --from loads a TorchScript file; drop --arch",

@@ -106,16 +106,16 @@ class StepMagicsTest extends MagicsTestSupport {
 
     @Test
     void pruneRecipeMatches() {
-        magics.prune(args("m --sparsity 0.6 --schedule agp --steps 3 --epochs 1 --batch 32 --data fm --no-latency --as p"));
-        StepResult java = Slim.prune(base).sparsity(0.6).mode("agp").steps(3).epochs(1).batch(32).data(data)
+        magics.prune(args("m --sparsity 0.6 --mode agp --prune-steps 3 --epochs 1 --batch 32 --data fm --no-latency --as p"));
+        StepResult java = Slim.prune(base).sparsity(0.6).mode("agp").pruneSteps(3).epochs(1).batch(32).data(data)
                 .measureLatency(false).as("p").run();
         assertSameRecipe(magics.lastResult(), java);
     }
 
     @Test
     void trimRecipeMatchesWithTheSameDefaults() {
-        magics.trim(args("m --channels 0.5 --no-latency"));
-        StepResult java = Slim.trim(base).channels(0.5).measureLatency(false).run();
+        magics.trim(args("m --remove 0.5 --no-latency"));
+        StepResult java = Slim.trim(base).remove(0.5).measureLatency(false).run();
         assertSameRecipe(magics.lastResult(), java);
         assertEquals("8", java.recipe().get("round to"), "one default for --round and round(...)");
         assertTrue(session.hasModel("m-trimmed"));

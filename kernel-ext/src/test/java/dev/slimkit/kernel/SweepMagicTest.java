@@ -25,7 +25,7 @@ import tech.tablesaw.api.Table;
 /** %%sweep with the local executor, end to end: in the kernel's JVM and in two worker JVMs. */
 class SweepMagicTest extends MagicsTestSupport {
 
-    private static final String RECIPE = "prune --sparsity {0.5,0.8}\n# width\ntrim --channels {0.25,0.5} --round 2";
+    private static final String RECIPE = "prune --sparsity {0.5,0.8}\n# width\ntrim --remove {0.25,0.5} --round 2";
 
     @TempDir Path dir;
 
@@ -49,7 +49,7 @@ class SweepMagicTest extends MagicsTestSupport {
             assertTrue(Files.isRegularFile(dir.resolve(String.format("trial-%02d.slim", row.trial().index()))));
             assertTrue(row.validationAccuracy() >= 0 && row.validationAccuracy() <= 1);
         }
-        assertEquals("sparsity=0.8, channels=0.5", r.rows().get(3).trial().label());
+        assertEquals("sparsity=0.8, remove=0.5", r.rows().get(3).trial().label());
         assertEquals(before, session.allModels().keySet(), "trial models stay out of the session");
         assertTrue(Files.readString(dir.resolve("sweep.json")).contains("\"planned\": 4"));
         int charts = sink.of(XYChart.class).size();
@@ -67,7 +67,7 @@ class SweepMagicTest extends MagicsTestSupport {
                 best.validationAccuracy());
         Table table = sink.of(Table.class).get(0);
         assertEquals(4, table.rowCount());
-        assertEquals(List.of("trial", "prune --sparsity", "trim --channels", "status", "ran on"),
+        assertEquals(List.of("trial", "prune --sparsity", "trim --remove", "status", "ran on"),
                 table.columnNames().subList(0, 5));
         assertTrue(table.stringColumn("trial").asList().contains(best.trial().index() + " (best)"));
         assertTrue(table.name().contains("4 finished"), table.name());

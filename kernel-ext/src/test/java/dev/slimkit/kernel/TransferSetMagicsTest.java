@@ -71,10 +71,19 @@ class TransferSetMagicsTest extends MagicsTestSupport {
     }
 
     @Test
-    void aPipelineStageRefusesUnlabelled() {
-        assertEquals("%%pipeline: line 1: distill --unlabelled is not available in a pipeline; run %distill with"
-                + " --unlabelled, then start the pipeline from its student",
-                assertThrows(UsageError.class, () -> PipelineCell.parse("distill --student mlp --unlabelled d",
-                        n -> null)).getMessage());
+    void aPipelineStageTakesUnlabelledDataFromTheSessionAndADetachedJvmSaysItCannot() {
+        magics.data(args("d --source synthetic --classes 0-3 --labels 80 --seed 2"));
+        magics.model(args("t --arch mlp --data d --width 0.5"));
+        magics.pipeline(args("t --data d --no-latency --as p"), "distill --student mlp --width 0.25 --unlabelled d --batch 64");
+        assertEquals(13, session.model("p").history().totalBatches(), "80 labelled + 720 unlabelled images in batches of 64");
+        assertEquals("line 1: distill: data [d] cannot reach this JVM (only the sweep's --data travels); run the sweep"
+                + " with --on local", assertThrows(IllegalArgumentException.class, () -> {
+                    var stage = dev.slimkit.pipeline.StageLines.detached().read("distill --student mlp --unlabelled d").get(0);
+                    try {
+                        stage.factory().apply(session.model("t"));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(stage.where() + e.getMessage(), e);
+                    }
+                }).getMessage());
     }
 }

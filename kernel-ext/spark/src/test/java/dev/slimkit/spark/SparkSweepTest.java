@@ -63,12 +63,12 @@ class SparkSweepTest {
 
     private static Sweep sweep(String recipe) {
         return new Sweep(base).data(data).recipe(recipe).measureLatency(false)
-                .reader(new dev.slimkit.kernel.PipelineLines());
+                .reader(dev.slimkit.pipeline.StageLines.detached());
     }
 
     @Test
     void fourTrialsRunOnBothExecutorsAndMatchTheSameTrialsRunLocally() throws Exception {
-        String recipe = "prune --sparsity {0.5,0.8} --epochs 1\ntrim --channels {0.25,0.5} --epochs 1";
+        String recipe = "prune --sparsity {0.5,0.8} --epochs 1\ntrim --remove {0.25,0.5} --epochs 1";
         Path dir = tmp.resolve("four");
         SweepResult spark = sweep(recipe).on(SweepExecutor.spark(cluster.url())).dir(dir).run();
         SweepResult local = sweep(recipe).on(SweepExecutor.local()).run();

@@ -2,7 +2,7 @@ package dev.slimkit.spark.bench;
 
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageData;
-import dev.slimkit.kernel.PipelineLines;
+import dev.slimkit.pipeline.StageLines;
 import dev.slimkit.model.Architectures;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.spark.LocalCluster;
@@ -31,7 +31,7 @@ public final class SweepBench {
                 .limit(3000).testLimit(1000).validationSplit(0.1, 0);
         SlimModel base = SlimModel.create("base", Architectures.spec("cnn-small", 10, 1.0, 1, 28, 28), 0);
         new TrainStep(base).data(data).epochs(1).measureLatency(false).run();
-        String recipe = "prune --sparsity {0.5,0.7,0.8,0.9} --epochs 1\ntrim --channels {0.25,0.5} --epochs 1";
+        String recipe = "prune --sparsity {0.5,0.7,0.8,0.9} --epochs 1\ntrim --remove {0.25,0.5} --epochs 1";
         System.out.println("data: " + data);
         System.out.println("recipe: " + recipe.replace("\n", " | "));
 
@@ -61,7 +61,7 @@ public final class SweepBench {
     }
 
     private static Sweep sweep(SlimModel base, ImageData data, String recipe) {
-        return new Sweep(base).data(data).recipe(recipe).measureLatency(false).reader(new PipelineLines());
+        return new Sweep(base).data(data).recipe(recipe).measureLatency(false).reader(StageLines.detached());
     }
 
     private static double mean(SweepResult r) {

@@ -1,4 +1,4 @@
-package dev.slimkit.kernel;
+package dev.slimkit.recipe;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,14 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The argument schema of one magic and its parser: positional names, {@code --key value} and
- * {@code --key=value} options, flags, and {@code --help}. Each bad input becomes a {@link
- * UsageError} whose one line names the magic, the offending value and what is allowed; {@link
- * #usage()} is generated from the same schema.
+ * The grammar of one command (a magic, or a pipeline stage line) and its parser: positional
+ * names, {@code --key value} and {@code --key=value} options, flags, old spellings that answer
+ * with their new name, and {@code --help}. Each bad input becomes a {@link RecipeError} whose one
+ * line names the command, the offending value and what is allowed; {@link #usage()} is generated
+ * from the same grammar. A step's grammar is made from its declarations ({@link StepKind#grammar()}).
  */
-public final class MagicArgs {
+public final class Grammar {
 
-    private record Positional(String name, String help, boolean many, boolean optional) {}
+    private record Positional(String name, String help, boolean many) {}
 
     private record Option(String name, String value, String help, boolean flag) {}
 
@@ -22,49 +23,58 @@ public final class MagicArgs {
     private final String summary;
     private final List<Positional> positionals = new ArrayList<>();
     private final Map<String, Option> options = new LinkedHashMap<>();
+    private final Map<String, String> renamed = new LinkedHashMap<>();
 
-    private MagicArgs(String magic, String summary) {
+    private Grammar(String magic, String summary) {
         this.magic = magic;
         this.summary = summary;
     }
 
     /** Starts the schema of {@code %magic}. */
-    public static MagicArgs of(String magic, String summary) {
-        return new MagicArgs(magic, summary);
+    public static Grammar of(String magic, String summary) {
+        return new Grammar(magic, summary);
     }
 
     /** A required positional argument. */
-    public MagicArgs positional(String name, String help) {
-        positionals.add(new Positional(name, help, false, false));
-        return this;
-    }
-
-    /** An optional positional argument (at the end). */
-    public MagicArgs optionalPositional(String name, String help) {
-        positionals.add(new Positional(name, help, false, true));
+    public Grammar positional(String name, String help) {
+        positionals.add(new Positional(name, help, false));
         return this;
     }
 
     /** One or more positional values (last). */
-    public MagicArgs positionals(String name, String help) {
-        positionals.add(new Positional(name, help, true, false));
+    public Grammar positionals(String name, String help) {
+        positionals.add(new Positional(name, help, true));
         return this;
     }
 
     /** An option {@code --name VALUE}. */
-    public MagicArgs option(String name, String value, String help) {
+    public Grammar option(String name, String value, String help) {
         options.put(name, new Option(name, value, help, false));
         return this;
     }
 
     /** A flag {@code --name} that takes no value. */
-    public MagicArgs flag(String name, String help) {
+    public Grammar flag(String name, String help) {
         options.put(name, new Option(name, null, help, true));
         return this;
     }
 
+    /**
+     * An old spelling: {@code --old} answers with one line naming {@code --now} (and why, in
+     * {@code because}) instead of "unknown option". Not shown in the usage.
+     */
+    public Grammar renamed(String old, String now, String because) {
+        renamed.put(old, "--" + old + " is now --" + now + " (" + because + ")");
+        return this;
+    }
+
+    /** The options' names, in declaration order (old spellings excluded). */
+    public List<String> optionNames() {
+        return List.copyOf(options.keySet());
+    }
+
     /** Adds a shared group of options (e.g. the training options every step magic takes). */
-    public MagicArgs include(java.util.function.Consumer<MagicArgs> fragment) {
+    public Grammar include(java.util.function.Consumer<Grammar> fragment) {
         fragment.accept(this);
         return this;
     }
@@ -88,7 +98,7 @@ public final class MagicArgs {
     public String usage() {
         StringBuilder synopsis = new StringBuilder("%" + magic);
         for (Positional p : positionals) {
-            synopsis.append(' ').append(p.optional ? "[" + p.name + "]" : p.many ? p.name + "..." : p.name);
+            synopsis.append(' ').append(p.many ? p.name + "..." : p.name);
         }
         for (Option o : options.values()) {
             synopsis.append(" [--").append(o.name).append(o.flag ? "" : " " + o.value).append(']');
@@ -117,7 +127,7 @@ public final class MagicArgs {
     /**
      * Parses {@code args} against the schema.
      *
-     * @throws UsageError for an unknown option, a missing value or positional, or too many
+     * @throws RecipeError for an unknown option, a missing value or positional, or too many
      *     positionals
      */
     public Parsed parse(List<String> args) {
@@ -134,30 +144,37 @@ public final class MagicArgs {
                     key = key.substring(0, eq);
                 }
                 Option option = options.get(key);
+                if (option == null && renamed.containsKey(key)) {
+                    String next = value != null ? value : i + 1 < args.size() && !args.get(i + 1).startsWith("--")
+                            ? args.get(i + 1) : null;
+                    String now = renamed.get(key);
+                    String to = now.substring(now.indexOf(" is now ") + 8, now.indexOf(" ("));
+                    throw new RecipeError("%" + magic + ": " + now + "; write " + to + (next == null ? "" : " " + next));
+                }
                 if (option == null) {
-                    throw new UsageError(
+                    throw new RecipeError(
                             "%" + magic + ": unknown option [--" + key + "]; options: "
                                     + optionList() + " (see %" + magic + " --help)");
                 }
                 if (option.flag) {
                     if (value != null) {
-                        throw new UsageError("%" + magic + ": --" + key + " takes no value, got [" + value + "]");
+                        throw new RecipeError("%" + magic + ": --" + key + " takes no value, got [" + value + "]");
                     }
                     value = "true";
                 } else if (value == null) {
                     if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && args.get(i + 1).length() > 2)) {
-                        throw new UsageError(
+                        throw new RecipeError(
                                 "%" + magic + ": --" + key + " needs a value " + option.value
                                         + " (" + option.help + ")");
                     }
                     value = args.get(++i);
                 }
                 if (values.containsKey(key)) {
-                    throw new UsageError("%" + magic + ": --" + key + " is given twice; give it once");
+                    throw new RecipeError("%" + magic + ": --" + key + " is given twice; give it once");
                 }
                 values.put(key, value);
             } else if (arg.startsWith("-") && arg.length() > 1 && !isNumber(arg)) {
-                throw new UsageError(
+                throw new RecipeError(
                         "%" + magic + ": unknown option [" + arg + "]; options are written --name (see %"
                                 + magic + " --help)");
             } else {
@@ -169,18 +186,18 @@ public final class MagicArgs {
         for (Positional p : positionals) {
             if (p.many) {
                 if (at >= given.size()) {
-                    throw new UsageError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
+                    throw new RecipeError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
                 }
                 positional.put(p.name, List.copyOf(given.subList(at, given.size())));
                 at = given.size();
             } else if (at < given.size()) {
                 positional.put(p.name, List.of(given.get(at++)));
-            } else if (!p.optional) {
-                throw new UsageError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
+            } else {
+                throw new RecipeError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
             }
         }
         if (at < given.size()) {
-            throw new UsageError(
+            throw new RecipeError(
                     "%" + magic + ": unexpected argument [" + given.get(at) + "]; usage: " + synopsisLine());
         }
         return new Parsed(magic, positional, values);
@@ -248,7 +265,7 @@ public final class MagicArgs {
         public String required(String option, String hint) {
             String v = options.get(option);
             if (v == null) {
-                throw new UsageError("%" + magic + ": --" + option + " is required; " + hint);
+                throw new RecipeError("%" + magic + ": --" + option + " is required; " + hint);
             }
             return v;
         }
@@ -263,10 +280,10 @@ public final class MagicArgs {
             try {
                 value = Integer.parseInt(v.strip());
             } catch (NumberFormatException e) {
-                throw new UsageError("%" + magic + ": --" + option + " must be a whole number, got [" + v + "]");
+                throw new RecipeError("%" + magic + ": --" + option + " must be a whole number, got [" + v + "]");
             }
             if (value < min) {
-                throw new UsageError("%" + magic + ": --" + option + " must be >= " + min + ", got [" + v + "]");
+                throw new RecipeError("%" + magic + ": --" + option + " must be >= " + min + ", got [" + v + "]");
             }
             return value;
         }
@@ -281,18 +298,40 @@ public final class MagicArgs {
             try {
                 value = Double.parseDouble(v.strip());
             } catch (NumberFormatException e) {
-                throw new UsageError("%" + magic + ": --" + option + " must be a number, got [" + v + "]");
+                throw new RecipeError("%" + magic + ": --" + option + " must be a number, got [" + v + "]");
             }
             if (!Double.isFinite(value)) {
-                throw new UsageError("%" + magic + ": --" + option + " must be a finite number, got [" + v + "]");
+                throw new RecipeError("%" + magic + ": --" + option + " must be a finite number, got [" + v + "]");
             }
             boolean low = exclusiveMin ? !(value > min) : !(value >= min);
             if (low || value > max || Double.isNaN(value)) {
-                throw new UsageError(
+                throw new RecipeError(
                         "%" + magic + ": --" + option + " must be in " + (exclusiveMin ? "(" : "[")
                                 + fmt(min) + ", " + fmt(max) + "], got [" + v + "]");
             }
             return value;
+        }
+
+        /**
+         * A fraction option: a number, or a percentage ({@code 25%} = 0.25). The caller (the step)
+         * checks its range.
+         */
+        public double fraction(String option) {
+            String v = options.get(option);
+            if (v != null && v.strip().endsWith("%")) {
+                String n = v.strip();
+                try {
+                    double value = Double.parseDouble(n.substring(0, n.length() - 1).strip()) / 100;
+                    if (Double.isFinite(value)) {
+                        return value;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new RecipeError("%" + magic + ": --" + option + " must be a fraction or a percentage, e.g. 0.25"
+                        + " or 25%, got [" + v + "]");
+            }
+            return number(option, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false);
         }
 
         /** Passes the option's text to {@code setter} when it was given (the step keeps its default otherwise). */
@@ -329,7 +368,7 @@ public final class MagicArgs {
                 }
             }
             if (parts.length != 3 || java.util.Arrays.stream(shape).anyMatch(d -> d < 1)) {
-                throw new UsageError("%" + magic + ": --" + option + " [" + text
+                throw new RecipeError("%" + magic + ": --" + option + " [" + text
                         + "] must be CxHxW with sizes >= 1, e.g. 1x28x28");
             }
             return shape;
@@ -339,7 +378,7 @@ public final class MagicArgs {
         public String choice(String option, String fallback, List<String> allowed) {
             String v = options.getOrDefault(option, fallback);
             if (v != null && !allowed.contains(v)) {
-                throw new UsageError(
+                throw new RecipeError(
                         "%" + magic + ": --" + option + " must be one of " + String.join(", ", allowed)
                                 + ", got [" + v + "]");
             }

@@ -1,0 +1,40 @@
+package dev.slimkit.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slimkit.recipe.Grammar;
+import dev.slimkit.recipe.Setting;
+import dev.slimkit.recipe.StepKind;
+import dev.slimkit.recipe.Steps;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every step magic is its registered step's grammar: the same options, help and defaults as its stage line. */
+class MagicSchemasTest {
+
+    @Test
+    void everyStepMagicIsItsDeclaredGrammar() {
+        for (StepKind<?> kind : Steps.ALL) {
+            Grammar magic = MagicSchemas.ALL.stream().filter(g -> g.magic().equals(kind.name())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no %" + kind + " magic"));
+            assertSame(kind.grammar(), magic, kind.name());
+            List<String> declared = kind.settings().stream().map(Setting::name).toList();
+            assertEquals(declared, magic.optionNames(), kind.name());
+            String usage = magic.usage();
+            for (Setting<?> s : kind.settings()) {
+                assertTrue(usage.contains(s.fullHelp()), kind + " --help lacks: " + s.fullHelp());
+            }
+        }
+    }
+
+    @Test
+    void everyMagicDocumentsItsOptions() {
+        for (Grammar m : MagicSchemas.ALL) {
+            assertTrue(m.usage().startsWith("%" + m.magic()), m.magic());
+        }
+        assertTrue(MagicSchemas.TRAIN.usage().contains("--schedule S"));
+        assertTrue(MagicSchemas.PRUNE.usage().contains("--mode M"));
+    }
+}
