@@ -3,9 +3,10 @@
 #   install/bench.sh train [epochs] [seeds]  cnn-small on Fashion-MNIST: slimkit vs Debian's PyTorch,
 #                                     same network, init (PyTorch's default), data, batch 128, Adam and
 #                                     thread count; accuracy per seed (default 3).
-#   install/bench.sh trim [latency]   per channel-trim ratio: MACs ratio and measured latency ratio
+#   install/bench.sh trim [latency|recovery] per channel-trim ratio: MACs ratio and measured latency ratio
 #                                     at batch 1 and 32 (cnn-small and resnet20); then --latency 0.5
-#                                     re-measured in a fresh process (with "latency": only that).
+#                                     re-measured in a fresh process (with "latency": only that;
+#                                     "recovery": accuracy after a cut, recalibration, fine-tune).
 #   install/bench.sh latency [reps]   the same network twice in one comparison (must read 1.00×):
 #                                     twin/original latency ratio, interleaved vs one after the other.
 #   install/bench.sh transfer [epochs] frozen-backbone transfer of cnn-small to classes 5-9 (30k

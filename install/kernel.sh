@@ -19,9 +19,10 @@ ext_jar=${cp%%:*}
 mkdir -p kernel-ext/target/lib
 cp -u "$ext_jar" $(tr ':' ' ' < kernel-ext/target/kernel-classpath.txt) kernel-ext/target/lib/
 
-# %%sweep --on spark:// starts its Spark driver in a child JVM with this class path (install/setup.sh writes it).
+# %%sweep --on spark:// starts its Spark driver in a child JVM with this class path (install/setup.sh writes it
+# outside the checkout, naming only jars in the Maven repository, so a moved or deleted checkout does not break it).
 slimkit_install_kernelspec slimkit "Java (slimkit)" "$cp" "$SLIMKIT_JAVA_OPTS" \
-  "{\"SLIMKIT_SPARK_CLASSPATH\": \"@$root/kernel-ext/spark/target/spark-classpath.txt\"}"
+  "{\"SLIMKIT_SPARK_CLASSPATH\": \"@$HOME/.slimkit/spark-classpath.txt\"}"
 echo "kernel.sh: installed kernelspec 'slimkit' (Java (slimkit)) in $(jupyter --data-dir)/kernels/slimkit"
 # Class-data sharing: start the kernel once to archive the classes its start-up loads, so later
 # starts map them instead of loading them from the jars (kernel_info ~0.5 s sooner). SLIMKIT_CDS=0

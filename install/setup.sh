@@ -32,8 +32,13 @@ mvn -q -B -Dstyle.color=never dependency:build-classpath -pl src -Dmdep.includeS
 mvn -q -B -Dstyle.color=never dependency:build-classpath -pl kernel-ext/spark -Dmdep.includeScope=runtime \
   -Dmdep.outputFile=target/deps.txt
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
-echo "$root/kernel-ext/spark/target/slimkit-spark-$version.jar:$(cat kernel-ext/spark/target/deps.txt)" \
+# The module jar as installed in the Maven repository (with its dependencies there), so the kernel's copy of this
+# file in ~/.slimkit keeps working when the checkout is moved or deleted.
+m2=${SLIMKIT_M2:-$HOME/.m2/repository}
+echo "$m2/dev/slimkit/slimkit-spark/$version/slimkit-spark-$version.jar:$(cat kernel-ext/spark/target/deps.txt)" \
   > kernel-ext/spark/target/spark-classpath.txt
+mkdir -p "$HOME/.slimkit"
+cp kernel-ext/spark/target/spark-classpath.txt "$HOME/.slimkit/spark-classpath.txt"
 if [ -x "$here/kernel.sh" ]; then
   "$here/kernel.sh"
 fi

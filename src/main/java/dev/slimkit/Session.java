@@ -15,6 +15,7 @@ public final class Session implements dev.slimkit.recipe.Context {
 
     private final Map<String, ImageData> data = new LinkedHashMap<>();
     private final Map<String, SlimModel> models = new LinkedHashMap<>();
+    private final Map<Class<?>, Object> results = new java.util.HashMap<>();
 
     /** An empty session (tests make their own; notebooks use {@link Slim#session()}). */
     public Session() {}
@@ -108,6 +109,32 @@ public final class Session implements dev.slimkit.recipe.Context {
 
     public synchronized boolean hasData(String name) {
         return data.containsKey(name);
+    }
+
+    /**
+     * Keeps {@code result} as the latest of its kind (a {@code StepResult}, {@code PipelineResult},
+     * {@code SweepResult}, ...): the kernel does this for every step, pipeline and sweep a magic
+     * runs, so a Java cell can read the figures behind the tables it just saw.
+     */
+    public synchronized void putResult(Object result) {
+        if (result != null) {
+            results.put(result.getClass(), result);
+        }
+    }
+
+    /**
+     * The latest result of {@code type} a magic produced, e.g. {@code last(StepResult.class)} after
+     * {@code %trim}.
+     *
+     * @throws IllegalStateException when no magic has produced one yet
+     */
+    public synchronized <T> T last(Class<T> type) {
+        Object r = results.get(type);
+        if (r == null) {
+            throw new IllegalStateException("no " + type.getSimpleName() + " yet: run a step, %%pipeline or %%sweep"
+                    + " magic first");
+        }
+        return type.cast(r);
     }
 
     /** A snapshot of the data sets by name. */

@@ -21,7 +21,7 @@ import java.nio.file.Path;
  *
  * <pre>{@code
  * var data = Slim.data("fashion-mnist");
- * var model = Slim.model("cnn-small", 10);
+ * var model = Slim.model("cnn-small").build();
  * var result = Slim.train(model, data).epochs(2).run();
  * double acc = Slim.evaluate(model, data).accuracy();
  * }</pre>
@@ -45,21 +45,12 @@ public final class Slim {
         return Datasets.fromSource(source);
     }
 
-    /** A fresh model of a built-in architecture for 1×28×28 images, width 1, seed 0. */
-    public static SlimModel model(String arch, int classes) {
-        return model(arch, classes, 1.0, 0);
-    }
-
-    /** A fresh model of a built-in architecture ({@link Architectures#NAMES}) for 1×28×28 images. */
-    public static SlimModel model(String arch, int classes, double width, long seed) {
-        return SlimModel.create(arch, Architectures.spec(arch, classes, width), seed);
-    }
-
-    /** A fresh model whose input shape and class count follow {@code data}. */
-    public static SlimModel model(String arch, ImageData data, double width, long seed) {
-        int[] shape = data.imageShape();
-        return SlimModel.create(
-                arch, Architectures.spec(arch, data.numClasses(), width, shape[0], shape[1], shape[2]), seed);
+    /**
+     * A fresh model of a built-in architecture ({@link Architectures#NAMES}), configured by name:
+     * {@code Slim.model("cnn-small").data(fmnist).width(0.5).build()}.
+     */
+    public static ModelBuilder model(String arch) {
+        return new ModelBuilder(arch);
     }
 
     /**
@@ -147,20 +138,12 @@ public final class Slim {
     }
 
     /**
-     * Models side by side (params, non-zero, MACs, latency at batch 1 and 32, accuracy on {@code
-     * data}'s test split when data is not null), with the Pareto frontier.
+     * Models side by side (params, non-zero, MACs, latency at batch 1 and 32, accuracy on the
+     * test split of {@link ComparisonBuilder#data} when given), with the Pareto frontier:
+     * {@code Slim.compare(a, b).data(fmnist).run()}.
      */
-    public static dev.slimkit.measure.Comparison compare(ImageData data, boolean latency, SlimModel... models) {
-        return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency);
-    }
-
-    /**
-     * As {@link #compare(ImageData, boolean, SlimModel...)}, timing each model in the {@code runtimes} given
-     * ({@code djl}, {@code onnx}: ONNX Runtime on the model's checked ONNX export).
-     */
-    public static dev.slimkit.measure.Comparison compare(ImageData data, boolean latency, java.util.List<String> runtimes,
-            SlimModel... models) {
-        return dev.slimkit.measure.Comparison.of(java.util.List.of(models), data, latency, runtimes);
+    public static ComparisonBuilder compare(SlimModel... models) {
+        return new ComparisonBuilder(java.util.List.of(models));
     }
 
     /** How many highest-loss images {@code %eval} shows unless told otherwise. */

@@ -78,11 +78,6 @@ public final class History {
         return epochs.size();
     }
 
-    /** The last step number recorded, 0 if none. */
-    public synchronized long lastStep() {
-        return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step();
-    }
-
     /** Optimizer steps taken over all recorded epochs (interrupted ones included). */
     public synchronized long totalBatches() {
         return epochs.stream().mapToLong(Epoch::batches).sum();

@@ -240,13 +240,6 @@ public final class SlimModel implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Every layer's block by path (residual blocks and their children included), in order. */
-    public Map<String, Block> layerBlocks() {
-        Map<String, Block> out = new LinkedHashMap<>();
-        collectBlocks(root, "", out);
-        return Collections.unmodifiableMap(out);
-    }
-
     /**
      * Runs the model on {@code images} (N, C, H, W); the logits belong to {@code images}'
      * manager. {@code training} selects batch statistics in BN (true) or running statistics.
@@ -384,14 +377,4 @@ public final class SlimModel implements AutoCloseable {
         }
     }
 
-    private static void collectBlocks(SequentialLayers seq, String prefix, Map<String, Block> out) {
-        for (Map.Entry<String, Block> e : seq.layers().entrySet()) {
-            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            out.put(path, e.getValue());
-            if (e.getValue() instanceof ResidualBlock residual) {
-                collectBlocks(residual.body(), path, out);
-                residual.shortcut().ifPresent(s -> collectBlocks(s, path, out));
-            }
-        }
-    }
 }

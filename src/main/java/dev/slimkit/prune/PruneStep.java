@@ -190,6 +190,7 @@ public final class PruneStep extends Step<PruneStep> {
     @Override
     protected void report(Run run, Probe.Figures before, Probe.Figures after) {
         StepResult.Builder r = run.result();
+        r.detail(new PruneDetail(scheduleLog));
         SlimModel model = model();
         r.metric("target sparsity", sparsity);
         r.metric("achieved sparsity (pruned layers)", achieved(weights));

@@ -2,6 +2,7 @@ package dev.slimkit.recipe;
 
 import static dev.slimkit.recipe.Capability.*;
 
+import dev.slimkit.train.BatchNormRecalibration;
 import dev.slimkit.trim.TrimStep;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -55,6 +56,11 @@ public final class TrimSettings {
                 TrimStep::epochsPerCut));
         s.add(Setting.integer("blocks", "K", "also remove the K least important identity residual blocks", 0,
                 TrimStep::blocks));
+        s.add(Setting.integer("recalibration-batches", "K", "training batches that re-estimate the batch norms'"
+                + " statistics after each cut (forward passes only)", BatchNormRecalibration.DEFAULT_BATCHES,
+                TrimStep::recalibrationBatches));
+        s.add(Setting.<TrimStep>flag("no-recalibrate", "keep the cut model's batch-norm statistics as they were (to see"
+                + " what recalibration buys)", t -> t.recalibrate(false)).java("recalibrate"));
         s.add(Training.data("session data for fine-tuning and accuracy"));
         s.add(Setting.text("exclude", "PATTERNS", "layers to leave whole: comma-separated globs on layer paths", null,
                 TrimStep::exclude));

@@ -3,7 +3,6 @@ package dev.slimkit.report;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.util.function.Function;
 
 /**
  * How slimkit writes numbers on chart axes and labels: counts with SI suffixes ({@code 4_241_152}
@@ -82,36 +81,6 @@ public final class AxisFormat {
             return "";
         }
         return Math.abs(value) >= 10_000 ? si(value, true) : significant(value, 3);
-    }
-
-    /** {@link #countTick} as an XChart tick formatter. */
-    public static Function<Double, String> countAxis() {
-        return AxisFormat::countTick;
-    }
-
-    /** {@link #msTick} as an XChart tick formatter. */
-    public static Function<Double, String> msAxis() {
-        return AxisFormat::msTick;
-    }
-
-    /** {@link #percentTick} as an XChart tick formatter. */
-    public static Function<Double, String> percentAxis() {
-        return AxisFormat::percentTick;
-    }
-
-    /**
-     * For an axis that plots {@code log10} of the values (see {@link #logScale}): writes the tick
-     * at exponent {@code e} as the count {@code 10^e} ({@code 3} → {@code "1 k"}, {@code 5} →
-     * {@code "100 k"}), and nothing at ticks between whole exponents.
-     */
-    public static Function<Double, String> log10CountAxis() {
-        return exponent -> {
-            double rounded = Math.rint(exponent);
-            if (Math.abs(exponent - rounded) > 1e-6) {
-                return " ";
-            }
-            return countTick(Math.pow(10, rounded));
-        };
     }
 
     /**

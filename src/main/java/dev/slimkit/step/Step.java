@@ -114,11 +114,6 @@ public abstract class Step<S extends Step<S>> {
         return lrFinding;
     }
 
-    /** Whether {@link #lrFind} is on. */
-    public boolean findsLr() {
-        return lrFind;
-    }
-
     /** Images per training step. */
     public S batch(int value) {
         fineTune.config(fineTune.config().batchSize(value));

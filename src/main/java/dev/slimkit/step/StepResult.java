@@ -31,6 +31,9 @@ import java.util.Map;
  *     empty when the step compares nothing
  * @param metrics step-specific figures by name (e.g. teacher-student agreement)
  * @param device where the step ran, e.g. {@code cpu()}
+ * @param detail the step's own typed record (trim's cuts and latency table, prune's schedule), or
+ *     null for steps that have none; reports render from it, so a pipeline stage shows what the
+ *     step's own magic shows
  */
 public record StepResult(
         String step,
@@ -46,7 +49,8 @@ public record StepResult(
         boolean interrupted,
         List<ComparisonRow> comparison,
         Map<String, Double> metrics,
-        String device) {
+        String device,
+        StepDetail detail) {
 
     public StepResult {
         comparison = List.copyOf(comparison);
@@ -54,6 +58,11 @@ public record StepResult(
         epochs = List.copyOf(epochs);
         recipe = Collections.unmodifiableMap(new LinkedHashMap<>(recipe));
         notes = List.copyOf(notes);
+    }
+
+    /** The step's detail record when it is a {@code type}. */
+    public <T extends StepDetail> java.util.Optional<T> detail(Class<T> type) {
+        return type.isInstance(detail) ? java.util.Optional.of(type.cast(detail)) : java.util.Optional.empty();
     }
 
     /** Accuracy after the step, NaN when not measured. */
@@ -86,6 +95,7 @@ public record StepResult(
         private final Map<String, Double> metrics = new LinkedHashMap<>();
         private boolean interrupted;
         private String device = "";
+        private StepDetail detail;
         private final long start = System.nanoTime();
 
         private Builder(String step, String model) {
@@ -140,6 +150,12 @@ public record StepResult(
             return this;
         }
 
+        /** The step's typed detail record. */
+        public Builder detail(StepDetail value) {
+            detail = value;
+            return this;
+        }
+
         public Builder device(String value) {
             device = value;
             return this;
@@ -169,7 +185,7 @@ public record StepResult(
         public StepResult build() {
             return new StepResult(step, model, before, after == null ? before : after, evaluationBefore,
                     evaluationAfter, epochs, recipe, notes, (System.nanoTime() - start) / 1e9, interrupted,
-                    comparison, metrics, device);
+                    comparison, metrics, device, detail);
         }
     }
 }

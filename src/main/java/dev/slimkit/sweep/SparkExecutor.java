@@ -71,22 +71,44 @@ final class SparkExecutor implements SweepExecutor {
         if (cp == null) {
             Path file = checkout().map(r -> r.resolve("kernel-ext/spark/target/spark-classpath.txt")).orElse(null);
             if (file == null || !Files.isRegularFile(file)) {
-                throw new IllegalStateException("Spark support is not built here: run install/setup.sh (it builds"
+                throw new IllegalStateException("Spark support is not built here: run bash install/setup.sh (it builds"
                         + " kernel-ext/spark), or set SLIMKIT_SPARK_CLASSPATH to slimkit-spark's class path");
             }
             cp = "@" + file;
         }
-        if (cp.startsWith("@")) {
-            try {
-                cp = Files.readString(Path.of(cp.substring(1))).strip();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the Spark class path file [" + cp.substring(1) + "]", e);
-            }
-        }
-        return absolute(cp);
+        return present(absolute(read(cp)));
     }
 
-    /** {@code cp} with each relative entry resolved against this process's working folder. */
+    /** {@code cp}, or the class path in the file it names when it starts with {@code @}. */
+    static String read(String cp) {
+        if (!cp.startsWith("@")) {
+            return cp;
+        }
+        Path file = Path.of(cp.substring(1));
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the Spark class path file [" + file + "] (" + e.getClass()
+                    .getSimpleName() + "); run bash install/setup.sh in a slimkit checkout to write it again");
+        }
+    }
+
+    /**
+     * {@code cp} when every entry exists.
+     *
+     * @throws IllegalStateException naming the first missing entry and the command that restores it
+     */
+    static String present(String cp) {
+        List<String> missing = java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+                .filter(e -> !Files.exists(Path.of(e))).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the Spark class path names " + missing.size() + " missing file(s), first ["
+                    + missing.get(0) + "] (a moved or deleted checkout, or a cleaned Maven repository); run bash"
+                    + " install/setup.sh in a slimkit checkout to restore them");
+        }
+        return cp;
+    }
+
     static String absolute(String cp) {
         return java.util.Arrays.stream(cp.split(java.io.File.pathSeparator)).filter(e -> !e.isBlank())
                 .map(e -> Path.of(e).toAbsolutePath().normalize().toString())

@@ -253,12 +253,6 @@ public final class LatencyTable {
         }
     }
 
-    /** Clears the in-memory cache (tests; the file stays). */
-    static void clearMemoryCache() {
-        CACHE.clear();
-        loaded = true;
-    }
-
     @Override
     public String toString() {
         return "latency table at batch " + batch + ": base " + baseMs + " ms, " + rows.size() + " entries "

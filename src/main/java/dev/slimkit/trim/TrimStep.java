@@ -76,10 +76,13 @@ public final class TrimStep extends Step<TrimStep> {
      * @param macs MACs after the cut
      * @param params parameters after the cut
      * @param accuracyAfterCut accuracy right after the cut (NaN without data)
+     * @param accuracyAfterRecalibration accuracy after re-estimating the batch norms' statistics
+     *     (NaN without data or with {@code recalibrate(false)})
      * @param accuracyAfterTune accuracy after the fine-tuning that follows (NaN when none)
      * @param split the split those accuracies are on (validation when the data has one, else test)
      */
-    public record Cut(int step, long macs, long params, double accuracyAfterCut, double accuracyAfterTune, String split) {}
+    public record Cut(int step, long macs, long params, double accuracyAfterCut, double accuracyAfterRecalibration,
+            double accuracyAfterTune, String split) {}
 
     /** Epochs of fine-tuning after the cut unless told otherwise: none. */
     public static final int DEFAULT_EPOCHS = 0;
@@ -119,6 +122,9 @@ public final class TrimStep extends Step<TrimStep> {
     private LatencyTable.Timer timer = LatencyTable.MEASURED;
     private double equivalenceError = Double.NaN;
     private double accuracyAfterCut = Double.NaN;
+    private double accuracyAfterRecalibration = Double.NaN;
+    private boolean recalibrate = true;
+    private int recalibrationBatches = dev.slimkit.train.BatchNormRecalibration.DEFAULT_BATCHES;
     private final List<Cut> cuts = new ArrayList<>();
     private LatencyTable latencyTable;
     private double predictedMs = Double.NaN;
@@ -269,6 +275,26 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /** Producer layers to leave whole: comma-separated globs on layer paths (a group goes if any producer matches). */
+    /**
+     * Whether to re-estimate the batch norms' running statistics on training batches right after
+     * every cut, before measuring and fine-tuning (forward passes only; default true: without it
+     * accuracy right after a cut falls towards chance).
+     */
+    public TrimStep recalibrate(boolean value) {
+        recalibrate = value;
+        return this;
+    }
+
+    /** Training batches the recalibration reads; default {@value dev.slimkit.train.BatchNormRecalibration#DEFAULT_BATCHES}. */
+    public TrimStep recalibrationBatches(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("recalibrationBatches(...) must be >= 1, got [" + k + "]; pass e.g. "
+                    + dev.slimkit.train.BatchNormRecalibration.DEFAULT_BATCHES);
+        }
+        recalibrationBatches = k;
+        return this;
+    }
+
     public TrimStep exclude(String patterns) {
         exclude = patterns;
         return this;
@@ -459,7 +485,8 @@ public final class TrimStep extends Step<TrimStep> {
                     current.close();
                 }
                 current = next;
-                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), Double.NaN, Double.NaN, ""));
+                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), Double.NaN, Double.NaN, Double.NaN,
+                        ""));
             }
         }
         return dropBlocks(current);
@@ -498,6 +525,7 @@ public final class TrimStep extends Step<TrimStep> {
                 }
                 keepZerosOf(current);
                 double cutAcc = split == null ? Double.NaN : Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
+                double recalAcc = recalibrated(current, k, split);
                 double tunedAcc = Double.NaN;
                 int e = last ? epochs() : epochsBetween();
                 if (e > 0) {
@@ -509,9 +537,10 @@ public final class TrimStep extends Step<TrimStep> {
                     }
                     tunedAcc = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
                 }
-                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), cutAcc, tunedAcc, splitName));
+                cuts.add(new Cut(k, current.spec().macs(), params(current.spec()), cutAcc, recalAcc, tunedAcc, splitName));
                 if (last) {
                     accuracyAfterCut = cutAcc;
+                    accuracyAfterRecalibration = recalAcc;
                 }
             }
         } else {
@@ -520,11 +549,25 @@ public final class TrimStep extends Step<TrimStep> {
             if (data() != null) {
                 accuracyAfterCut = Evaluator.evaluate(current, split, Probe.EVALUATION_BATCH).accuracy();
             }
+            accuracyAfterRecalibration = recalibrated(current, 1, split);
             if (epochs() > 0) {
                 run.fit(current);
             }
         }
         return current;
+    }
+
+    /**
+     * Re-estimates {@code model}'s batch-norm statistics on training batches when {@link
+     * #recalibrate} is on and there are data; its accuracy on {@code split} after, else NaN.
+     */
+    private double recalibrated(SlimModel model, int cut, dev.slimkit.data.ImageSplit split) {
+        if (!recalibrate || data() == null) {
+            return Double.NaN;
+        }
+        dev.slimkit.train.BatchNormRecalibration.recalibrate(model, data().train(), recalibrationBatches,
+                config().batchSize(), config().seed() + cut);
+        return Evaluator.evaluate(model, split, Probe.EVALUATION_BATCH).accuracy();
     }
 
     /** A pruned source's zeros stay zeros in the channels kept, through fine-tuning too. */
@@ -825,6 +868,7 @@ public final class TrimStep extends Step<TrimStep> {
     @Override
     protected void report(Run run, Probe.Figures before, Probe.Figures after) {
         StepResult.Builder r = run.result();
+        r.detail(new TrimDetail(cuts, latencyTable));
         r.metric("MACs after / before", (double) after.stats().macs() / before.stats().macs());
         r.metric("params after / before", (double) after.stats().params() / before.stats().params());
         if (!Double.isNaN(equivalenceError)) {
@@ -833,6 +877,10 @@ public final class TrimStep extends Step<TrimStep> {
         if (!Double.isNaN(accuracyAfterCut)) {
             r.metric("accuracy right after the " + (steps > 1 ? "last " : "") + "cut ("
                     + (data().validation().isPresent() ? "validation" : "test") + ")", accuracyAfterCut);
+        }
+        if (!Double.isNaN(accuracyAfterRecalibration)) {
+            r.metric("accuracy after batch-norm recalibration (" + (data().validation().isPresent() ? "validation"
+                    : "test") + ")", accuracyAfterRecalibration);
         }
         if (latencyTable != null) {
             r.metric("latency ms batch " + latencyBatch + ": original (table)", latencyOriginalMs);
@@ -865,6 +913,7 @@ public final class TrimStep extends Step<TrimStep> {
         r.recipe("round to", Integer.toString(roundTo));
         r.recipe("cuts", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
         r.recipe("blocks removed", Integer.toString(blocks));
+        r.recipe("recalibrate", recalibrate ? recalibrationBatches + " training batches after each cut" : "off");
         r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
     }
 

@@ -34,9 +34,9 @@ public final class DistillBench {
         boolean live = args.length > 2 && args[2].equals("live");
         System.out.printf(Locale.ROOT, "data: %s; %d interleaved rounds; student cnn-small width 0.25, teacher"
                 + " cnn-small%n", data, rounds);
-        try (SlimModel teacher = Slim.model("cnn-small", 10);
-                SlimModel plain = Slim.model("cnn-small", data, 0.25, 0);
-                SlimModel kd = Slim.model("cnn-small", data, 0.25, 0)) {
+        try (SlimModel teacher = Slim.model("cnn-small").classes(10).build();
+                SlimModel plain = Slim.model("cnn-small").data(data).width(0.25).build();
+                SlimModel kd = Slim.model("cnn-small").data(data).width(0.25).build()) {
             double[] ratios = new double[rounds];
             double cacheSeconds = 0;
             double cacheMib = 0;
@@ -58,7 +58,7 @@ public final class DistillBench {
                     + " teacher cache %.2f MiB, computed in %.2f s once per data set (each KD run here)%n", median, rounds,
                     sorted[0], sorted[rounds - 1], cacheMib, cacheSeconds);
             if (live) {
-                try (SlimModel again = Slim.model("cnn-small", data, 0.25, 0)) {
+                try (SlimModel again = Slim.model("cnn-small").data(data).width(0.25).build()) {
                     Slim.train(plain, data).epochs(1).measureLatency(false).run();
                     Slim.distill(teacher).student(again).data(data).epochs(1).measureLatency(false).cacheTeacher(false)
                             .run();

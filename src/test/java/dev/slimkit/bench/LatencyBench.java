@@ -26,7 +26,7 @@ public final class LatencyBench {
                 "b1 ms a | b (IQR)", "b32 ms a | b (IQR)", "b|a b1", "b|a b32");
         double worst = 0;
         for (String arch : new String[] {"cnn-small", "resnet20"}) {
-            try (SlimModel a = Slim.model(arch, 10, 1.0, 0); SlimModel b = Slim.model(arch, 10, 1.0, 0)) {
+            try (SlimModel a = Slim.model(arch).classes(10).build(); SlimModel b = Slim.model(arch).classes(10).build()) {
                 b.rename(arch + "-twin");
                 Latency.measure(a, 32); // warm the engine and its threads once
                 for (int rep = 1; rep <= reps; rep++) {

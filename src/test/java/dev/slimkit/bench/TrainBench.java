@@ -29,7 +29,7 @@ public final class TrainBench {
         double seconds = 0;
         double[] accuracies = new double[seeds];
         for (int seed = 0; seed < seeds; seed++) {
-            try (SlimModel model = Slim.model("cnn-small", 10, 1.0, seed)) {
+            try (SlimModel model = Slim.model("cnn-small").classes(10).seed(seed).build()) {
                 StepResult r = Slim.train(model, data).epochs(epochs).batch(128).lr(1e-3).seed(seed).run();
                 seconds += r.epochs().stream().mapToDouble(e -> e.seconds()).average().orElse(Double.NaN);
                 accuracies[seed] = r.accuracy();

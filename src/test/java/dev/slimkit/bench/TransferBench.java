@@ -24,7 +24,7 @@ public final class TransferBench {
         ImageData target = Slim.data("fashion-mnist").classes(5, 6, 7, 8, 9);
         System.out.printf(Locale.ROOT, "target: %s, epochs=%d%n", target, epochs);
         for (String freeze : new String[] {"backbone", "9"}) {
-            try (SlimModel base = Slim.model("cnn-small", 10)) {
+            try (SlimModel base = Slim.model("cnn-small").classes(10).build()) {
                 TransferStep plain = Slim.transfer(base).data(target).freeze(freeze).epochs(epochs).as("plain");
                 TransferStep cached = Slim.transfer(base).data(target).freeze(freeze).epochs(epochs).as("cached")
                         .cacheFeatures(true);

@@ -24,7 +24,7 @@ public final class GpuBuildCheck {
         System.out.print(devices.summary());
         System.out.println("features: " + JniUtils.getFeatures());
         ImageData data = Slim.data("fashion-mnist").limit(images);
-        try (SlimModel model = Slim.model("cnn-small", data, 1.0, 0)) {
+        try (SlimModel model = Slim.model("cnn-small").data(data).build()) {
             StepResult r = Slim.train(model, data).epochs(1).run();
             System.out.printf(Locale.ROOT,
                     "RESULT libtorch=%s flavor=%s cudaBuild=%s device=%s gpus=%d images=%d epochSeconds=%.2f accuracy=%.4f%n",

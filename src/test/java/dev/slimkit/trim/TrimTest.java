@@ -45,6 +45,32 @@ class TrimTest {
     }
 
     @Test
+    void batchNormRecalibrationWinsBackWhatTheCutLost() {
+        ImageData data = Datasets.synthetic(4, 512, 128, 11).validationSplit(0.25, 0);
+        try (SlimModel model = SlimModel.create("resnet20", 4, 0.5, 1)) {
+            FitLoop.fit(model, data, TrainConfig.defaults().batchSize(32).epochs(3), List.of());
+            TrimStep stepOn = Slim.trim(model).remove(0.5).round(4).data(data).measureLatency(false).as("on");
+            StepResult on = stepOn.run();
+            StepResult off = Slim.trim(model).remove(0.5).round(4).data(data).measureLatency(false).recalibrate(false)
+                    .as("off").run();
+            double cut = on.metrics().get("accuracy right after the cut (validation)");
+            double recalibrated = on.metrics().get("accuracy after batch-norm recalibration (validation)");
+            assertEquals(cut, off.metrics().get("accuracy right after the cut (validation)"), 1e-12, "the same cut");
+            assertTrue(recalibrated > cut + 0.1, "recalibration: " + cut + " -> " + recalibrated);
+            try (SlimModel result = stepOn.outputs().get("on")) {
+                assertEquals(recalibrated, dev.slimkit.train.Evaluator.evaluate(result, data.validation().orElseThrow(),
+                        256).accuracy(), 1e-9, "the step returns the recalibrated model");
+            }
+            assertTrue(!off.metrics().containsKey("accuracy after batch-norm recalibration (validation)"));
+            assertEquals("20 training batches after each cut", on.recipe().get("recalibrate"));
+            assertEquals("off", off.recipe().get("recalibrate"));
+            TrimDetail detail = on.detail(TrimDetail.class).orElseThrow();
+            assertEquals(recalibrated, detail.cuts().get(0).accuracyAfterRecalibration(), 1e-12);
+            assertTrue(Double.isNaN(off.detail(TrimDetail.class).orElseThrow().cuts().get(0).accuracyAfterRecalibration()));
+        }
+    }
+
+    @Test
     void resnetGroupsAndTrimIsEquivalent() {
         try (SlimModel model = SlimModel.create("resnet20", 4, 0.5, 1)) {
             FitLoop.fit(model, DATA, TrainConfig.defaults().batchSize(32), List.of());

@@ -6,9 +6,11 @@ import dev.slimkit.Slim;
 import dev.slimkit.measure.Comparison;
 import dev.slimkit.measure.Latency;
 import dev.slimkit.model.ModelStats;
-import dev.slimkit.prune.PruneStep;
+import dev.slimkit.prune.PruneDetail;
 import dev.slimkit.report.Charts;
 import dev.slimkit.report.Tables;
+import dev.slimkit.trim.TrimDetail;
+import dev.slimkit.trim.TrimStep;
 import dev.slimkit.step.StepResult;
 import dev.slimkit.train.Evaluation;
 import java.util.LinkedHashMap;
@@ -52,31 +54,51 @@ final class ResultViews {
                 r.metrics().get("agreement"), String.join("; ", r.notes()))));
     }
 
-    static void prune(DisplaySink sink, StepResult r, PruneStep step) {
+    static void prune(DisplaySink sink, StepResult r) {
         sink.display(Tables.layerSparsity(r.before(), r.after(), r.model() + ": sparsity per layer"));
         sink.display(Charts.layerSparsity(r.before(), r.after(), r.model() + ": sparsity per layer"));
-        List<double[]> log = step.scheduleLog();
-        Map<String, double[][]> schedule = new LinkedHashMap<>();
-        schedule.put("target sparsity", new double[][] {log.stream().mapToDouble(p -> p[0]).toArray(),
-                log.stream().mapToDouble(p -> p[1]).toArray()});
-        sink.display(Charts.lines(r.model() + ": sparsity schedule", "step", "sparsity", schedule));
+        pruneSchedule(sink, r);
         sink.display(Tables.stepResult(r));
         sink.display(Tables.metrics(r.metrics(), "pruning figures"));
     }
 
-    static void trim(DisplaySink sink, StepResult r, String source, dev.slimkit.trim.TrimStep step) {
+    private static void pruneSchedule(DisplaySink sink, StepResult r) {
+        List<double[]> log = r.detail(PruneDetail.class).map(PruneDetail::schedule).orElse(List.of());
+        if (log.size() < 3) {
+            return; // one shot: the target sparsity is in the figures table; a chart needs a schedule
+        }
+        Map<String, double[][]> schedule = new LinkedHashMap<>();
+        schedule.put("target sparsity", new double[][] {log.stream().mapToDouble(p -> p[0]).toArray(),
+                log.stream().mapToDouble(p -> p[1]).toArray()});
+        sink.display(Charts.lines(r.model() + ": sparsity schedule", "step", "sparsity", schedule));
+    }
+
+    static void trim(DisplaySink sink, StepResult r, String source) {
         sink.display(Charts.layerWidths(r.before(), r.after(), source + " → " + r.model() + ": output width per layer"));
         sink.display(Tables.stepResult(r));
         sink.display(Tables.metrics(r.metrics(), "trimming figures"));
-        if (step.latencyTable() != null) {
-            sink.display(Tables.latencyTable(step.latencyTable(), source + ": measured latency of candidate widths"
+        trimDetail(sink, r, source);
+    }
+
+    /** The latency table and the per-cut charts of a trim, from its {@link TrimDetail}. */
+    private static void trimDetail(DisplaySink sink, StepResult r, String source) {
+        TrimDetail detail = r.detail(TrimDetail.class).orElse(null);
+        if (detail == null) {
+            return;
+        }
+        if (detail.latencyTable() != null) {
+            sink.display(Tables.latencyTable(detail.latencyTable(), source + ": measured latency of candidate widths"
                     + " (one group cut, the rest whole)"));
         }
-        List<dev.slimkit.trim.TrimStep.Cut> cuts = step.cuts();
+        List<TrimStep.Cut> cuts = detail.cuts();
         if (cuts.size() > 1 && cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterCut()))) {
             double[] k = cuts.stream().mapToDouble(c -> c.step()).toArray();
             Map<String, double[][]> acc = new LinkedHashMap<>();
             acc.put("after the cut", new double[][] {k, cuts.stream().mapToDouble(c -> c.accuracyAfterCut()).toArray()});
+            if (cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterRecalibration()))) {
+                acc.put("after batch-norm recalibration", new double[][] {k,
+                        cuts.stream().mapToDouble(c -> c.accuracyAfterRecalibration()).toArray()});
+            }
             if (cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterTune()))) {
                 acc.put("after fine-tuning", new double[][] {k, cuts.stream().mapToDouble(c -> c.accuracyAfterTune()).toArray()});
             }
@@ -188,7 +210,8 @@ final class ResultViews {
         if (r.control() != null) {
             all.add(r.control());
         }
-        boolean otherTask = !r.stages().isEmpty() && r.stages().get(0).kind().equals("transfer");
+        boolean otherTask = !r.stages().isEmpty() && dev.slimkit.recipe.Steps.named(r.stages().get(0).kind())
+                .can(dev.slimkit.recipe.Capability.NEW_TASK);
         sink.display(dev.slimkit.report.PipelineTables.yardsticks(all, "pipeline: the four yardsticks (test split; latency"
                 + " median of " + Latency.DEFAULT_RUNS + " runs on " + Latency.threads() + " threads, IQR in brackets)"
                 + (otherTask ? "; the base's accuracy is its old head's on the new task" : "")));
@@ -198,6 +221,13 @@ final class ResultViews {
         if (rows.stream().anyMatch(x -> !Double.isNaN(x.latencyMsBatch32()))) {
             sink.display(Charts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)", reference,
                     Charts.latencyTitle(32, Latency.DEFAULT_RUNS, Latency.threads()), null));
+        }
+        // Each stage's own charts, as its magic draws them (from the result's typed detail).
+        for (var stage : r.stages()) {
+            if (stage.result() != null) {
+                trimDetail(sink, stage.result(), stage.model());
+                pruneSchedule(sink, stage.result());
+            }
         }
     }
 

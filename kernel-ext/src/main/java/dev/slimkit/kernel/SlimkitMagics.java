@@ -129,7 +129,7 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(PRUNE, args);
         if (a != null) {
             PruneStep step = errors.call("%prune", () -> PruneSettings.KIND.fromCommand(a, session));
-            ResultViews.prune(sink, runner.run("%prune", step), step);
+            ResultViews.prune(sink, runner.run("%prune", step));
         }
     }
 
@@ -152,7 +152,7 @@ public final class SlimkitMagics {
         if (a != null) {
             TrimStep step = errors.call("%trim", () -> TrimSettings.KIND.fromCommand(a, session).validate());
             sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
-            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"), step);
+            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
         }
     }
 
@@ -187,8 +187,8 @@ public final class SlimkitMagics {
             ImageData data = data(a, false);
             List<String> runtimes = errors.call("%compare", () -> dev.slimkit.measure.Comparison.parseRuntimes(
                     a.string("runtime", "djl")));
-            ResultViews.comparison(sink, runner.task("%compare", "comparison", () -> Slim.compare(data,
-                    !a.flag("no-latency"), runtimes, models.toArray(SlimModel[]::new))));
+            ResultViews.comparison(sink, runner.task("%compare", "comparison", () -> Slim.compare(models.toArray(
+                    SlimModel[]::new)).data(data).measureLatency(!a.flag("no-latency")).runtimes(runtimes).run()));
         }
     }
 
@@ -259,21 +259,6 @@ public final class SlimkitMagics {
                     Slim.sweep(model(a, "BASE")).data(data(a, true)), session));
             runner.sweep("%%sweep", sweep, errors.call("%%sweep", () -> sweep.trials().size()));
         }
-    }
-
-    /** The result of the latest sweep a cell ran (for tests). */
-    dev.slimkit.sweep.SweepResult lastSweep() {
-        return runner.lastSweep();
-    }
-
-    /** The result of the latest pipeline a cell ran (for tests). */
-    dev.slimkit.pipeline.PipelineResult lastPipeline() {
-        return runner.lastPipeline();
-    }
-
-    /** The result of the latest step a magic ran (for tests). */
-    dev.slimkit.step.StepResult lastResult() {
-        return runner.lastResult();
     }
 
     /** Parses {@code args}, or shows the usage and returns null for {@code --help}. */

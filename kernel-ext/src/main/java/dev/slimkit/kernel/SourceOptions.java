@@ -70,10 +70,16 @@ final class SourceOptions {
         }
         String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES)
                 + ", or load a TorchScript file with --from FILE.pt");
-        int classes = checkClasses(a, data, data == null ? 10 : data.numClasses());
-        int[] shape = data == null ? new int[] {1, 28, 28} : data.imageShape();
-        return SlimModel.create(name, Architectures.spec(arch, classes, a.number("width", 1.0, 0, 64, true), shape[0],
-                shape[1], shape[2]), a.integer("seed", 0, 0));
+        checkClasses(a, data, 0);
+        dev.slimkit.ModelBuilder model = dev.slimkit.Slim.model(arch).name(name).data(data);
+        a.ifInteger("classes", model::classes);
+        if (a.has("width")) {
+            model.width(a.number("width", 1.0, 0, 64, true));
+        }
+        if (a.has("seed")) {
+            model.seed(a.integer("seed", 0, 0));
+        }
+        return model.build();
     }
 
     private static SlimModel fromOnnx(Grammar.Parsed a, String name, ImageData data) {

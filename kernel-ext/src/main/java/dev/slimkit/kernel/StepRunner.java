@@ -25,9 +25,6 @@ final class StepRunner {
     private final DisplaySink sink;
     private final RunTracker runs;
     private final UsageErrors errors;
-    private StepResult last;
-    private PipelineResult lastPipeline;
-    private SweepResult lastSweep;
 
     StepRunner(Session session, DisplaySink sink, RunTracker runs, UsageErrors errors) {
         this.session = session;
@@ -57,7 +54,7 @@ final class StepRunner {
             step.outputs().forEach(session::putModel);
             runs.end(tracked);
         }
-        last = result;
+        session.putResult(result);
         if (step.lrFinding() != null) {
             sink.display(dev.slimkit.report.Charts.lrFinder(step.lrFinding(), result.model()
                     + ": loss against learning rate (range test for --lr find)"));
@@ -96,7 +93,7 @@ final class StepRunner {
             pipeline.outputs().forEach(session::putModel);
             runs.end(tracked);
         }
-        lastPipeline = result;
+        session.putResult(result);
         if (result.interrupted()) {
             throw errors.remember(new UsageError(magic + ": interrupted in stage " + rows.get(rows.size() - 1).index()
                     + "; finished stages are in the session and on disk, the stopped stage's model ["
@@ -137,7 +134,7 @@ final class StepRunner {
         } finally {
             runs.end(tracked);
         }
-        lastSweep = result;
+        session.putResult(result);
         int best = result.rows().stream().anyMatch(r -> !Double.isNaN(r.validationAccuracy()))
                 ? result.best(sweep.metric()).map(r -> r.trial().index()).orElse(-1) : -1;
         sink.update(table, SweepTables.trials(result.rows(), best, title + String.format(java.util.Locale.ROOT,
@@ -149,11 +146,6 @@ final class StepRunner {
                     + " trials finished and their rows are kept"));
         }
         return result;
-    }
-
-    /** The result of the latest sweep (for tests). */
-    SweepResult lastSweep() {
-        return lastSweep;
     }
 
     /** A live chart and progress bar for {@code model}, shown now and kept in {@code live} to finish later. */
@@ -174,13 +166,4 @@ final class StepRunner {
         }
     }
 
-    /** The result of the latest pipeline run (for tests). */
-    PipelineResult lastPipeline() {
-        return lastPipeline;
-    }
-
-    /** The result of the latest step run (for tests). */
-    StepResult lastResult() {
-        return last;
-    }
 }

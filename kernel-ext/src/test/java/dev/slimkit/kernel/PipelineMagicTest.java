@@ -71,7 +71,7 @@ class PipelineMagicTest extends MagicsTestSupport {
     void theCellAndItsJavaTwinGiveTheSameRecipesAndNames() {
         String body = "prune --sparsity 0.5 --epochs 1 --batch 32\ntrim --remove 0.5 --round 2";
         magics.pipeline(args("m --data fm --dir " + dir.resolve("cell") + " --no-latency --as cell"), body);
-        PipelineResult cell = magics.lastPipeline();
+        PipelineResult cell = session.last(dev.slimkit.pipeline.PipelineResult.class);
         assertTrue(session.hasModel("cell-prune") && session.hasModel("cell-trim") && session.hasModel("cell"));
         Table yard = sink.of(Table.class).stream().filter(t -> t.name().startsWith("pipeline: the four")).findFirst()
                 .orElseThrow();

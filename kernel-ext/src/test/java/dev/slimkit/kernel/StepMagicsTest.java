@@ -38,7 +38,7 @@ class StepMagicsTest extends MagicsTestSupport {
     void trainRecipeMatches() {
         magics.train(args("m --data fm --epochs 1 --batch 32 --as t1"));
         StepResult java = Slim.train(base, data).epochs(1).batch(32).as("t1").run();
-        assertSameRecipe(magics.lastResult(), java);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
         assertTrue(session.hasModel("t1"));
     }
 
@@ -47,16 +47,16 @@ class StepMagicsTest extends MagicsTestSupport {
         magics.data(args("two --source synthetic --limit 64 --test-limit 16 --classes 4,5"));
         magics.transfer(args("m --data two --epochs 2 --unfreeze-after 1 --batch 32 --as t2"));
         StepResult java = Slim.transfer(base).data(session.data("two")).epochs(2).unfreezeAfter(1).batch(32).as("t2").run();
-        assertSameRecipe(magics.lastResult(), java);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
     }
 
     @Test
     void transferWithKeepHeadAndHeadRateMatchesJava() {
         magics.transfer(args("m --data fm --epochs 1 --batch 32 --keep-head --head-lr-mult 3 --as k"));
         StepResult java = Slim.transfer(base).data(data).epochs(1).batch(32).keepHead(true).headLrMult(3).as("k").run();
-        assertSameRecipe(magics.lastResult(), java);
-        assertEquals("kept (4 classes, as the base)", magics.lastResult().recipe().get("head"));
-        assertEquals(0.003, magics.lastResult().metrics().get("frozen-phase lr"), 1e-12);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
+        assertEquals("kept (4 classes, as the base)", session.last(dev.slimkit.step.StepResult.class).recipe().get("head"));
+        assertEquals(0.003, session.last(dev.slimkit.step.StepResult.class).metrics().get("frozen-phase lr"), 1e-12);
     }
 
     @Test
@@ -86,7 +86,7 @@ class StepMagicsTest extends MagicsTestSupport {
     @Test
     void trainWithLrFindUsesTheSuggestionAndMatchesJava() {
         magics.train(args("m --data fm --epochs 1 --batch 32 --lr find --as f1"));
-        StepResult viaMagic = magics.lastResult();
+        StepResult viaMagic = session.last(dev.slimkit.step.StepResult.class);
         StepResult java = Slim.train(base, data).epochs(1).batch(32).lrFind(true).as("f1").run();
         assertSameRecipe(viaMagic, java);
         assertEquals(java.metrics().get("lr found"), viaMagic.metrics().get("lr found"), 0);
@@ -101,7 +101,7 @@ class StepMagicsTest extends MagicsTestSupport {
         assertTrue(session.hasModel("m-student") && session.hasModel("m-student-scratch"));
         StepResult java = Slim.distill(base).student("mlp").width(0.25).data(data).batch(32).measureLatency(false)
                 .control(true).run();
-        assertSameRecipe(magics.lastResult(), java);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
     }
 
     @Test
@@ -109,14 +109,14 @@ class StepMagicsTest extends MagicsTestSupport {
         magics.prune(args("m --sparsity 0.6 --mode agp --prune-steps 3 --epochs 1 --batch 32 --data fm --no-latency --as p"));
         StepResult java = Slim.prune(base).sparsity(0.6).mode("agp").pruneSteps(3).epochs(1).batch(32).data(data)
                 .measureLatency(false).as("p").run();
-        assertSameRecipe(magics.lastResult(), java);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
     }
 
     @Test
     void trimRecipeMatchesWithTheSameDefaults() {
         magics.trim(args("m --remove 0.5 --no-latency"));
         StepResult java = Slim.trim(base).remove(0.5).measureLatency(false).run();
-        assertSameRecipe(magics.lastResult(), java);
+        assertSameRecipe(session.last(dev.slimkit.step.StepResult.class), java);
         assertEquals("8", java.recipe().get("round to"), "one default for --round and round(...)");
         assertTrue(session.hasModel("m-trimmed"));
     }

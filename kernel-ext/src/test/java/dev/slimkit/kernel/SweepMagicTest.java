@@ -39,7 +39,7 @@ class SweepMagicTest extends MagicsTestSupport {
     void aLocalSweepRunsEveryTrialAsAPipelineAndSavesItsModel() throws Exception {
         Set<String> before = session.allModels().keySet();
         magics.sweep(args("m --data fm --dir " + dir + " --no-latency"), RECIPE);
-        SweepResult r = magics.lastSweep();
+        SweepResult r = session.last(dev.slimkit.sweep.SweepResult.class);
         assertEquals(4, r.rows().size());
         assertEquals("local", r.executor());
         assertFalse(r.cancelled());
@@ -55,7 +55,7 @@ class SweepMagicTest extends MagicsTestSupport {
         int charts = sink.of(XYChart.class).size();
         // A trial is a pipeline run: the same lines through %%pipeline give the same model.
         magics.pipeline(args("m --data fm --no-latency --as p"), r.rows().get(3).trial().body());
-        PipelineResult p = magics.lastPipeline();
+        PipelineResult p = session.last(dev.slimkit.pipeline.PipelineResult.class);
         ModelStats s = ModelStats.of(p.finalModel());
         assertEquals(s.params(), r.rows().get(3).yardsticks().params());
         assertEquals(s.nonzeroParams(), r.rows().get(3).yardsticks().nonzeroParams());
@@ -85,7 +85,7 @@ class SweepMagicTest extends MagicsTestSupport {
     @Test
     void twoWorkerJvmsGiveTheSameModelsAsTheKernel() {
         magics.sweep(args("m --data fm --workers 2 --no-latency --dir " + dir), RECIPE);
-        SweepResult workers = magics.lastSweep();
+        SweepResult workers = session.last(dev.slimkit.sweep.SweepResult.class);
         SweepResult kernel = Slim.sweep(session.model("m")).data(session.data("fm")).recipe(RECIPE).measureLatency(false)
                 .on(SweepExecutor.local()).run();
         assertEquals("local, 2 workers", workers.executor());
@@ -107,7 +107,7 @@ class SweepMagicTest extends MagicsTestSupport {
     @Test
     void aFailingTrialIsARowAndAnInterruptKeepsTheFinishedRows() {
         magics.sweep(args("m --data fm --no-latency"), "trim --macs {0.6,0.0001}");
-        SweepResult r = magics.lastSweep();
+        SweepResult r = session.last(dev.slimkit.sweep.SweepResult.class);
         assertEquals(SweepResult.Status.DONE, r.rows().get(0).status());
         assertEquals(SweepResult.Status.FAILED, r.rows().get(1).status());
         assertTrue(r.rows().get(1).error().startsWith("line 1: trim: cannot reach [1.0E-4] of the MACs"),
@@ -155,7 +155,7 @@ class SweepMagicTest extends MagicsTestSupport {
             }
         }
         assertEquals(List.of(), wrong);
-        assertEquals(null, magics.lastSweep());
+        assertEquals(null, session.last(dev.slimkit.sweep.SweepResult.class));
         assertEquals(0, sink.of(Table.class).size());
     }
 }
