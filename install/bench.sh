@@ -52,7 +52,7 @@ case "$what" in
     ;;
   trim)
     # shellcheck disable=SC2086
-    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.TrimBench ${2:+"$2"}
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.TrimBench ${2:+"$2"} ${3:+"$3"}
     ;;
   transfer)
     # shellcheck disable=SC2086

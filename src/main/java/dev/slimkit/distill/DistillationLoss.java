@@ -61,6 +61,26 @@ public final class DistillationLoss implements BatchLoss {
         }
     }
 
+    /**
+     * Hinton's loss with the distill step's defaults (T = {@value DistillStep#DEFAULT_TEMPERATURE},
+     * α = {@value DistillStep#DEFAULT_ALPHA}) and a teacher run on every batch: the recovery loss of
+     * a fine-tune after a cut, whose teacher is the model before the cut.
+     */
+    public static DistillationLoss hinton(SlimModel teacher) {
+        return new DistillationLoss(teacher, Schedule.constant(DistillStep.DEFAULT_TEMPERATURE),
+                Schedule.constant(DistillStep.DEFAULT_ALPHA));
+    }
+
+    /** How {@link #hinton} reads in a recipe. */
+    public static String describeHinton(String teacher) {
+        return teacher + " (Hinton KD, T " + fmt(DistillStep.DEFAULT_TEMPERATURE) + ", alpha "
+                + fmt(DistillStep.DEFAULT_ALPHA) + ")";
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** @throws IllegalArgumentException unless {@code t > 0} */
     public static double checkTemperature(double t) {
         if (!(t > 0) || Double.isInfinite(t)) {

@@ -61,6 +61,7 @@ public final class PruneStep extends Step<PruneStep> {
     private String criterionName = "l1";
     private Mode mode = Mode.ONESHOT;
     private int steps = DEFAULT_PRUNE_STEPS;
+    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.INPUT;
     private String exclude;
     private final List<double[]> scheduleLog = new ArrayList<>();
     private Map<String, Parameter> weights = Map.of();
@@ -123,6 +124,21 @@ public final class PruneStep extends Step<PruneStep> {
         return this;
     }
 
+    /**
+     * Who teaches the fine-tune: {@code "input"} (the model before pruning, Hinton's loss with the
+     * distill step's defaults; the default) or {@code "none"} (cross-entropy only).
+     */
+    public PruneStep teacher(String choice) {
+        teacher = dev.slimkit.step.RecoveryTeacher.named(choice);
+        return this;
+    }
+
+    /** A given model teaches the fine-tune. */
+    public PruneStep teacher(SlimModel model) {
+        teacher = dev.slimkit.step.RecoveryTeacher.of(model);
+        return this;
+    }
+
     /** Layers to leave dense (see {@link Prunable}). */
     public PruneStep exclude(String patterns) {
         exclude = patterns;
@@ -155,6 +171,27 @@ public final class PruneStep extends Step<PruneStep> {
 
     @Override
     protected SlimModel execute(Run run) {
+        // The teacher is the model before pruning: a copy when pruning in place, closed afterwards.
+        SlimModel before = epochs() > 0 && teacher == dev.slimkit.step.RecoveryTeacher.INPUT && asName() == null
+                ? source.copy(source.name() + "-before-prune") : null;
+        try {
+            return prune(run, before != null ? before : source);
+        } finally {
+            if (before != null) {
+                before.close();
+            }
+        }
+    }
+
+    private BatchLoss recoveryLoss(SlimModel before) {
+        return switch (teacher.choice()) {
+            case "input" -> dev.slimkit.distill.DistillationLoss.hinton(before);
+            case "model" -> dev.slimkit.distill.DistillationLoss.hinton(teacher.model());
+            default -> BatchLoss.crossEntropy();
+        };
+    }
+
+    private SlimModel prune(Run run, SlimModel before) {
         SlimModel model = run.output(sourceOrCopy());
         run.result().metric("dense file bytes", (double) savedSize(model));
         weights = Prunable.weights(model, exclude);
@@ -162,7 +199,7 @@ public final class PruneStep extends Step<PruneStep> {
         if (mode == Mode.ONESHOT) {
             pruneTo(model, sparsity, firstStep);
             if (epochs() > 0) {
-                run.fit(model);
+                run.fit(model, epochs(), recoveryLoss(before), List.of());
             }
             return model;
         }
@@ -180,7 +217,7 @@ public final class PruneStep extends Step<PruneStep> {
                 }
             }
         };
-        run.fit(model, epochs(), BatchLoss.crossEntropy(), List.of(agp));
+        run.fit(model, epochs(), recoveryLoss(before), List.of(agp));
         if (scheduleLog.isEmpty()) {
             pruneTo(model, sparsity, model.history().totalBatches());
         }
@@ -214,7 +251,9 @@ public final class PruneStep extends Step<PruneStep> {
         r.recipe("sparsity", Double.toString(sparsity));
         r.recipe("scope", scope.name().toLowerCase(Locale.ROOT));
         r.recipe("criterion", criterionName);
-        r.recipe("schedule", mode == Mode.AGP ? "agp, " + steps + " steps over the first 75% of fine-tuning" : "oneshot");
+        r.recipe("mode", mode == Mode.AGP ? "agp, " + steps + " steps over the first 75% of fine-tuning" : "oneshot");
+        r.recipe("teacher", epochs() == 0 ? "none (no fine-tune)" : teacher == dev.slimkit.step.RecoveryTeacher.NONE ? "none"
+                : dev.slimkit.distill.DistillationLoss.describeHinton(teacher.describe().replace("cut", "pruning")));
         r.recipe("pruned", String.join(", ", Prunable.weights(source, exclude).keySet()));
     }
 

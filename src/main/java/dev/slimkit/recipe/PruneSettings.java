@@ -31,6 +31,7 @@ public final class PruneSettings {
                 PruneStep::mode));
         s.add(Setting.integer("prune-steps", "K", "pruning steps of agp", PruneStep.DEFAULT_PRUNE_STEPS,
                 PruneStep::pruneSteps));
+        s.add(Training.teacher(PruneStep::teacher, PruneStep::teacher));
         s.add(Training.data("session data for fine-tuning and accuracy"));
         s.add(Setting.text("exclude", "PATTERNS", "layers to leave dense: comma-separated globs, or first, last", null,
                 PruneStep::exclude));

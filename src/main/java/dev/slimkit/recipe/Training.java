@@ -57,6 +57,24 @@ final class Training {
         step.schedule(Schedule.named(value));
     }
 
+    /**
+     * {@code --teacher input|none|NAME}: who teaches the fine-tune after a cut (prune, trim);
+     * {@code setter} takes {@code input} or {@code none}, {@code model} a session model.
+     */
+    static <S extends Step<S>> Setting<S> teacher(java.util.function.BiConsumer<S, String> setter,
+            java.util.function.BiConsumer<S, dev.slimkit.model.SlimModel> model) {
+        return Setting.<S>resolved("teacher", "input|none|NAME", "who teaches the fine-tune: input (the model before"
+                + " the cut, Hinton's loss with %distill's T and alpha), none (cross-entropy on the labels only) or a"
+                + " session model", "input", (s, a, n, c) -> {
+                    String v = a.string(n, "");
+                    if (v.equals("input") || v.equals("none")) {
+                        setter.accept(s, v);
+                    } else {
+                        model.accept(s, c.model(v));
+                    }
+                });
+    }
+
     /** {@code --no-latency}. */
     static <S extends Step<S>> Setting<S> noLatency(String help) {
         return Setting.<S>flag("no-latency", help, s -> s.measureLatency(false)).java("measureLatency");

@@ -61,6 +61,7 @@ public final class TrimSettings {
                 TrimStep::recalibrationBatches));
         s.add(Setting.<TrimStep>flag("no-recalibrate", "keep the cut model's batch-norm statistics as they were (to see"
                 + " what recalibration buys)", t -> t.recalibrate(false)).java("recalibrate"));
+        s.add(Training.teacher(TrimStep::teacher, TrimStep::teacher));
         s.add(Training.data("session data for fine-tuning and accuracy"));
         s.add(Setting.text("exclude", "PATTERNS", "layers to leave whole: comma-separated globs on layer paths", null,
                 TrimStep::exclude));

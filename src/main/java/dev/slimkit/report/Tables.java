@@ -266,6 +266,28 @@ public final class Tables {
     }
 
     /** Named figures, one per row. */
+    public static Table gains(List<dev.slimkit.measure.Gain> gains, String title) {
+        StringColumn model = StringColumn.create("model");
+        StringColumn acc = StringColumn.create("Δ accuracy (points, n = 1)");
+        StringColumn macs = StringColumn.create("MACs ×");
+        StringColumn file = StringColumn.create("file ×");
+        StringColumn b1 = StringColumn.create("latency × batch 1");
+        StringColumn b32 = StringColumn.create("latency × batch 32");
+        for (dev.slimkit.measure.Gain g : gains) {
+            model.append(g.model());
+            acc.append(Double.isNaN(g.accuracyDelta()) ? "–" : String.format(java.util.Locale.ROOT, "%+.2f", g.accuracyDelta()));
+            macs.append(times(g.fewerMacs()));
+            file.append(times(g.smallerFile()));
+            b1.append(times(g.speedupBatch1()));
+            b32.append(times(g.speedupBatch32()));
+        }
+        return Table.create(title, model, acc, macs, file, b1, b32);
+    }
+
+    private static String times(double ratio) {
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–" : String.format(java.util.Locale.ROOT, "%.2f×", ratio);
+    }
+
     public static Table metrics(java.util.Map<String, Double> metrics, String title) {
         StringColumn name = StringColumn.create("figure");
         StringColumn value = StringColumn.create("value");

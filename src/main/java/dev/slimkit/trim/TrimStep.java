@@ -124,6 +124,7 @@ public final class TrimStep extends Step<TrimStep> {
     private double accuracyAfterCut = Double.NaN;
     private double accuracyAfterRecalibration = Double.NaN;
     private boolean recalibrate = true;
+    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.INPUT;
     private int recalibrationBatches = dev.slimkit.train.BatchNormRecalibration.DEFAULT_BATCHES;
     private final List<Cut> cuts = new ArrayList<>();
     private LatencyTable latencyTable;
@@ -293,6 +294,30 @@ public final class TrimStep extends Step<TrimStep> {
         }
         recalibrationBatches = k;
         return this;
+    }
+
+    /**
+     * Who teaches the fine-tune after the cut: {@code "input"} (the model before the cut, Hinton's
+     * loss with the distill step's defaults; the default) or {@code "none"} (cross-entropy only).
+     */
+    public TrimStep teacher(String choice) {
+        teacher = dev.slimkit.step.RecoveryTeacher.named(choice);
+        return this;
+    }
+
+    /** A given model teaches the fine-tune after the cut. */
+    public TrimStep teacher(SlimModel model) {
+        teacher = dev.slimkit.step.RecoveryTeacher.of(model);
+        return this;
+    }
+
+    /** The fine-tune's loss: Hinton's with the teacher, or cross-entropy. */
+    private dev.slimkit.train.BatchLoss recoveryLoss() {
+        return switch (teacher.choice()) {
+            case "input" -> dev.slimkit.distill.DistillationLoss.hinton(source);
+            case "model" -> dev.slimkit.distill.DistillationLoss.hinton(teacher.model());
+            default -> dev.slimkit.train.BatchLoss.crossEntropy();
+        };
     }
 
     public TrimStep exclude(String patterns) {
@@ -530,7 +555,7 @@ public final class TrimStep extends Step<TrimStep> {
                 int e = last ? epochs() : epochsBetween();
                 if (e > 0) {
                     try {
-                        run.fit(current, e, dev.slimkit.train.BatchLoss.crossEntropy(), List.of());
+                        run.fit(current, e, recoveryLoss(), List.of());
                     } catch (dev.slimkit.train.Interrupted stop) {
                         run.output(current);
                         throw stop;
@@ -551,7 +576,7 @@ public final class TrimStep extends Step<TrimStep> {
             }
             accuracyAfterRecalibration = recalibrated(current, 1, split);
             if (epochs() > 0) {
-                run.fit(current);
+                run.fit(current, epochs(), recoveryLoss(), List.of());
             }
         }
         return current;
@@ -913,6 +938,9 @@ public final class TrimStep extends Step<TrimStep> {
         r.recipe("round to", Integer.toString(roundTo));
         r.recipe("cuts", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
         r.recipe("blocks removed", Integer.toString(blocks));
+        boolean tunes = epochs() > 0 || (steps > 1 && epochsBetween() > 0);
+        r.recipe("teacher", !tunes ? "none (no fine-tune)" : teacher == dev.slimkit.step.RecoveryTeacher.NONE ? "none"
+                : dev.slimkit.distill.DistillationLoss.describeHinton(teacher.describe()));
         r.recipe("recalibrate", recalibrate ? recalibrationBatches + " training batches after each cut" : "off");
         r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
     }

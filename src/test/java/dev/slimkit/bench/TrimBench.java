@@ -23,8 +23,9 @@ import java.util.function.Function;
  * {@code latency(0.5)} trim of resnet20 at batch 32: its predicted and measured latency, and the
  * latency ratio re-measured in a fresh JVM (both models loaded from files there, measured
  * interleaved). With the argument {@code latency}, only the latency target. With {@code recovery}:
- * cnn-small and resnet20 trained 2 epochs on 7,200 Fashion-MNIST images, each cut at 0.5 and 0.75
- * with and without batch-norm recalibration, one epoch of fine-tuning: validation accuracy right
+ * cnn-small and resnet20 trained N epochs (default 8, cosine) on 7,200 Fashion-MNIST images, each cut at 0.5 and 0.75
+ * with and without batch-norm recalibration, the pre-cut model as teacher or none, at the training
+ * rate or a tenth of it (cosine), one epoch of fine-tuning: validation accuracy right
  * after the cut, after recalibration and after fine-tuning.
  */
 public final class TrimBench {
@@ -41,8 +42,8 @@ public final class TrimBench {
             latencyTarget();
             return;
         }
-        if (args.length == 1 && args[0].equals("recovery")) { // accuracy after a cut, with and without recalibration
-            recovery();
+        if (args.length >= 1 && args[0].equals("recovery")) { // accuracy after a cut, with and without recalibration
+            recovery(args.length > 1 ? Integer.parseInt(args[1]) : 8);
             return;
         }
         System.out.printf(Locale.ROOT, "%-10s %-28s %10s %8s %9s %9s %8s %8s %7s %7s%n", "model", "configuration", "MACs",
@@ -143,26 +144,34 @@ public final class TrimBench {
                 arch, config, macs, macsX, ms1, ms32, s1, s32, s1 / macsX, s32 / macsX);
     }
 
-    private static void recovery() {
+    private static void recovery(int baseEpochs) {
         dev.slimkit.data.ImageData data = Slim.data("fashion-mnist").limit(8000).validationSplit(0.1, 0);
-        System.out.printf(Locale.ROOT, "%-10s %-7s %-12s %8s %10s %12s %10s %9s%n", "model", "remove", "recalibrate",
-                "base", "after cut", "after recal.", "after tune", "seconds");
+        System.out.printf(Locale.ROOT, "%-10s %-7s %-8s %-8s %-14s %8s %10s %12s %10s %8s%n", "model", "remove", "recal.",
+                "teacher", "fine-tune", "base", "after cut", "after recal.", "after tune", "seconds");
         for (String arch : new String[] {"cnn-small", "resnet20"}) {
             try (SlimModel base = Slim.model(arch).data(data).build()) {
-                Slim.train(base, data).epochs(2).run();
+                Slim.train(base, data).epochs(baseEpochs).schedule(dev.slimkit.schedule.Schedule.cosine(1, 0)).run();
                 double baseAcc = dev.slimkit.train.Evaluator.evaluate(base, data.validation().orElseThrow(), 256)
                         .accuracy();
                 for (double remove : new double[] {0.5, 0.75}) {
-                    for (boolean recalibrate : new boolean[] {false, true}) {
+                    for (String variant : new String[] {"no,none,1e-3", "yes,none,1e-3", "yes,input,1e-3",
+                            "yes,none,1e-4", "yes,input,1e-4"}) {
+                        String[] v = variant.split(",");
+                        boolean recalibrate = v[0].equals("yes");
+                        double lr = Double.parseDouble(v[2]);
                         TrimStep step = Slim.trim(base).remove(remove).data(data).epochs(1).recalibrate(recalibrate)
-                                .measureLatency(false).as("t");
+                                .teacher(v[1]).lr(lr).measureLatency(false).as("t");
+                        if (lr < 1e-3) {
+                            step.schedule(dev.slimkit.schedule.Schedule.cosine(1, 0));
+                        }
                         long t0 = System.nanoTime();
                         var r = step.run();
                         var cut = r.detail(dev.slimkit.trim.TrimDetail.class).orElseThrow().cuts().get(0);
-                        System.out.printf(Locale.ROOT, "%-10s %-7.2f %-12s %8.4f %10.4f %12s %10.4f %9.1f%n", arch, remove,
-                                recalibrate ? "yes" : "no", baseAcc, cut.accuracyAfterCut(),
-                                recalibrate ? String.format(Locale.ROOT, "%.4f", cut.accuracyAfterRecalibration()) : "–",
-                                cut.accuracyAfterTune(), (System.nanoTime() - t0) / 1e9);
+                        System.out.printf(Locale.ROOT, "%-10s %-7.2f %-8s %-8s %-14s %8.4f %10.4f %12s %10.4f %8.1f%n",
+                                arch, remove, v[0], v[1], lr < 1e-3 ? "1e-4 cosine" : "1e-3 constant", baseAcc,
+                                cut.accuracyAfterCut(), recalibrate ? String.format(Locale.ROOT, "%.4f",
+                                        cut.accuracyAfterRecalibration()) : "–", cut.accuracyAfterTune(),
+                                (System.nanoTime() - t0) / 1e9);
                         step.outputs().values().forEach(SlimModel::close);
                     }
                 }

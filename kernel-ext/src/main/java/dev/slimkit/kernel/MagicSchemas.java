@@ -87,6 +87,8 @@ final class MagicSchemas {
     static final Grammar COMPARE = Grammar.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
             .positionals("NAME", "session models to compare")
             .option("data", "D", "session data for accuracy (omit to skip accuracy)")
+            .option("against", "NAME", "also sum up every other model's gain against model NAME (one of those"
+                    + " compared): Δ accuracy in points, MACs, file and latency as × fewer/smaller/faster")
             .option("runtime", "djl,onnx", "runtimes to time each model in: djl (default), onnx (ONNX Runtime on the"
                     + " model's checked ONNX export), or both, shown side by side")
             .flag("no-latency", "skip the latency measurement");

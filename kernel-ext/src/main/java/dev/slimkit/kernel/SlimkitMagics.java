@@ -187,8 +187,14 @@ public final class SlimkitMagics {
             ImageData data = data(a, false);
             List<String> runtimes = errors.call("%compare", () -> dev.slimkit.measure.Comparison.parseRuntimes(
                     a.string("runtime", "djl")));
-            ResultViews.comparison(sink, runner.task("%compare", "comparison", () -> Slim.compare(models.toArray(
-                    SlimModel[]::new)).data(data).measureLatency(!a.flag("no-latency")).runtimes(runtimes).run()));
+            var compare = Slim.compare(models.toArray(SlimModel[]::new)).data(data).measureLatency(!a.flag("no-latency"))
+                    .runtimes(runtimes).against(a.string("against", null));
+            var comparison = runner.task("%compare", "comparison", compare::run);
+            ResultViews.comparison(sink, comparison);
+            if (a.has("against")) {
+                sink.display(Tables.gains(compare.gains(comparison), "gain against " + a.string("against", "")
+                        + " (× = times fewer MACs, smaller file, faster; file as %save writes it)"));
+            }
         }
     }
 

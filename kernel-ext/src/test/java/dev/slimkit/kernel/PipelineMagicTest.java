@@ -39,7 +39,8 @@ class PipelineMagicTest extends MagicsTestSupport {
                     + " distill, prune, trim"},
             {"trim --bogus 3", "line 1: trim: unknown option [--bogus]; options: --remove, --macs,"
                     + " --params, --latency, --latency-batch, --criterion, --calibration, --global, --max-per-layer, --round,"
-                    + " --cuts, --epochs-per-cut, --blocks, --data, --exclude, --epochs, --batch, --lr, --optimizer,"
+                    + " --cuts, --epochs-per-cut, --blocks, --recalibration-batches, --no-recalibrate, --teacher, --data,"
+                    + " --exclude, --epochs, --batch, --lr, --optimizer,"
                     + " --schedule, --weight-decay, --seed, --no-latency, --as (see %trim --help)"},
             {"trim --channels 0.5", "line 1: trim: --channels is now --remove (the fraction of channels removed); write"
                     + " --remove 0.5"},

@@ -70,6 +70,19 @@ class SlimkitMagicsTest extends MagicsTestSupport {
         Table cmp = sink.of(Table.class).get(0);
         assertEquals(2, cmp.rowCount());
         assertEquals(1, sink.of(XYChart.class).size(), "accuracy-vs-MACs chart only without latency");
+        sink.clear();
+        magics.compare(args("m m2 --data fm --no-latency --against m"));
+        Table rows = sink.of(Table.class).get(0);
+        Table gain = sink.of(Table.class).get(1);
+        assertTrue(gain.name().startsWith("gain against m "), gain.name());
+        assertEquals(1, gain.rowCount());
+        assertEquals("m2", gain.stringColumn("model").get(0));
+        double macs = (double) rows.longColumn("MACs").get(0) / rows.longColumn("MACs").get(1);
+        assertEquals(String.format(java.util.Locale.ROOT, "%.2f×", macs), gain.stringColumn("MACs ×").get(0));
+        assertEquals(100 * (rows.doubleColumn("accuracy").get(1) - rows.doubleColumn("accuracy").get(0)),
+                Double.parseDouble(gain.stringColumn("Δ accuracy (points, n = 1)").get(0)), 0.02, "rounded accuracies");
+        assertError("%compare: --against [x] is not among the models compared (m, m2); name one of them",
+                () -> magics.compare(args("m m2 --no-latency --against x")));
     }
 
     @Test

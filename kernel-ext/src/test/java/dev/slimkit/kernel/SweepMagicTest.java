@@ -155,7 +155,8 @@ class SweepMagicTest extends MagicsTestSupport {
             }
         }
         assertEquals(List.of(), wrong);
-        assertEquals(null, session.last(dev.slimkit.sweep.SweepResult.class));
+        assertEquals("no SweepResult yet: run a step, %%pipeline or %%sweep magic first", assertThrows(
+                IllegalStateException.class, () -> session.last(dev.slimkit.sweep.SweepResult.class)).getMessage());
         assertEquals(0, sink.of(Table.class).size());
     }
 }
