@@ -2,6 +2,7 @@ package dev.slimkit.distill;
 
 import ai.djl.ndarray.NDArray;
 import dev.slimkit.model.SlimModel;
+import dev.slimkit.step.RecoveryTeacher;
 import dev.slimkit.schedule.Schedule;
 import dev.slimkit.train.BatchLoss;
 import dev.slimkit.train.GradMode;
@@ -71,10 +72,30 @@ public final class DistillationLoss implements BatchLoss {
                 Schedule.constant(DistillStep.DEFAULT_ALPHA));
     }
 
-    /** How {@link #hinton} reads in a recipe. */
-    public static String describeHinton(String teacher) {
-        return teacher + " (Hinton KD, T " + fmt(DistillStep.DEFAULT_TEMPERATURE) + ", alpha "
-                + fmt(DistillStep.DEFAULT_ALPHA) + ")";
+    /**
+     * The loss of the fine-tune after a cut (prune, trim): {@link #hinton} with {@code teacher}'s
+     * model, or with {@code before} (the model before the cut) for {@link RecoveryTeacher#INPUT}, or
+     * plain cross-entropy for {@link RecoveryTeacher#NONE}.
+     */
+    public static BatchLoss recovery(RecoveryTeacher teacher, SlimModel before) {
+        return switch (teacher.choice()) {
+            case "input" -> hinton(before);
+            case "model" -> hinton(teacher.model());
+            default -> BatchLoss.crossEntropy();
+        };
+    }
+
+    /** How a recovery teacher reads in a recipe ({@code cut}: "cut" or "pruning"; {@code tunes}: any fine-tune). */
+    public static String describeRecovery(RecoveryTeacher teacher, boolean tunes, String cut) {
+        if (!tunes) {
+            return "none (no fine-tune)";
+        }
+        if (teacher == RecoveryTeacher.NONE) {
+            return "none";
+        }
+        return (teacher == RecoveryTeacher.INPUT ? "the input model before the " + cut : teacher.model().name())
+                + " (Hinton KD, T " + fmt(DistillStep.DEFAULT_TEMPERATURE) + ", alpha " + fmt(DistillStep.DEFAULT_ALPHA)
+                + ")";
     }
 
     private static String fmt(double d) {

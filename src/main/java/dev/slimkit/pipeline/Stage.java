@@ -7,8 +7,9 @@ import dev.slimkit.step.Step;
 import java.util.function.Function;
 
 /**
- * One stage of a pipeline: its kind (a step's name in {@link Steps}), where it came from (a line of a {@code %%pipeline} cell, or a Java call),
- * and how to build its step on the previous stage's model (data and name are set by the pipeline).
+ * One stage of a pipeline: its kind (a step's name in {@link Steps}), where it came from (a line
+ * of a {@code %%pipeline} cell, or a Java call), and how to build its step on the previous stage's
+ * model (data and name are set by the pipeline).
  *
  * @param kind the step's name
  * @param line 1-based line in the cell (0 for a Java call)

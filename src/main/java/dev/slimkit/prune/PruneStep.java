@@ -184,11 +184,7 @@ public final class PruneStep extends Step<PruneStep> {
     }
 
     private BatchLoss recoveryLoss(SlimModel before) {
-        return switch (teacher.choice()) {
-            case "input" -> dev.slimkit.distill.DistillationLoss.hinton(before);
-            case "model" -> dev.slimkit.distill.DistillationLoss.hinton(teacher.model());
-            default -> BatchLoss.crossEntropy();
-        };
+        return dev.slimkit.distill.DistillationLoss.recovery(teacher, before);
     }
 
     private SlimModel prune(Run run, SlimModel before) {
@@ -252,8 +248,7 @@ public final class PruneStep extends Step<PruneStep> {
         r.recipe("scope", scope.name().toLowerCase(Locale.ROOT));
         r.recipe("criterion", criterionName);
         r.recipe("mode", mode == Mode.AGP ? "agp, " + steps + " steps over the first 75% of fine-tuning" : "oneshot");
-        r.recipe("teacher", epochs() == 0 ? "none (no fine-tune)" : teacher == dev.slimkit.step.RecoveryTeacher.NONE ? "none"
-                : dev.slimkit.distill.DistillationLoss.describeHinton(teacher.describe().replace("cut", "pruning")));
+        r.recipe("teacher", dev.slimkit.distill.DistillationLoss.describeRecovery(teacher, epochs() > 0, "pruning"));
         r.recipe("pruned", String.join(", ", Prunable.weights(source, exclude).keySet()));
     }
 

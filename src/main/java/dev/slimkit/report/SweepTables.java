@@ -69,7 +69,7 @@ public final class SweepTables {
         boolean validation = done.stream().anyMatch(r -> !Double.isNaN(r.validationAccuracy()));
         List<Pareto.Point> points = done.stream().map(r -> new Pareto.Point("#" + r.trial().index(),
                 r.yardsticks().macs(), validation ? r.validationAccuracy() : r.yardsticks().accuracy())).toList();
-        return Charts.pareto(points, Charts.Measure.COUNT, title, null, "MACs per image",
+        return ParetoCharts.pareto(points, Charts.Measure.COUNT, title, null, "MACs per image",
                 validation ? "validation accuracy" : "test accuracy");
     }
 

@@ -39,9 +39,4 @@ public record RecoveryTeacher(String choice, SlimModel model) {
         }
         return new RecoveryTeacher("model", model);
     }
-
-    /** How the recipe shows it. */
-    public String describe() {
-        return choice.equals("model") ? model.name() : choice.equals("input") ? "the input model before the cut" : "none";
-    }
 }

@@ -311,13 +311,8 @@ public final class TrimStep extends Step<TrimStep> {
         return this;
     }
 
-    /** The fine-tune's loss: Hinton's with the teacher, or cross-entropy. */
     private dev.slimkit.train.BatchLoss recoveryLoss() {
-        return switch (teacher.choice()) {
-            case "input" -> dev.slimkit.distill.DistillationLoss.hinton(source);
-            case "model" -> dev.slimkit.distill.DistillationLoss.hinton(teacher.model());
-            default -> dev.slimkit.train.BatchLoss.crossEntropy();
-        };
+        return dev.slimkit.distill.DistillationLoss.recovery(teacher, source);
     }
 
     public TrimStep exclude(String patterns) {
@@ -939,8 +934,7 @@ public final class TrimStep extends Step<TrimStep> {
         r.recipe("cuts", steps + (steps > 1 ? " (" + epochsBetween() + " epoch(s) between cuts)" : ""));
         r.recipe("blocks removed", Integer.toString(blocks));
         boolean tunes = epochs() > 0 || (steps > 1 && epochsBetween() > 0);
-        r.recipe("teacher", !tunes ? "none (no fine-tune)" : teacher == dev.slimkit.step.RecoveryTeacher.NONE ? "none"
-                : dev.slimkit.distill.DistillationLoss.describeHinton(teacher.describe()));
+        r.recipe("teacher", dev.slimkit.distill.DistillationLoss.describeRecovery(teacher, tunes, "cut"));
         r.recipe("recalibrate", recalibrate ? recalibrationBatches + " training batches after each cut" : "off");
         r.recipe("groups", String.join("; ", groups().stream().map(ChannelGroup::describe).toList()));
     }

@@ -83,7 +83,7 @@ class ModelIOTest {
             var sha = com.google.gson.JsonParser.parseString(new String(entries.get("manifest.json"), StandardCharsets.UTF_8))
                     .getAsJsonObject().getAsJsonObject("sha256");
             assertEquals(Set.of("spec.json", "params.bin", "history.json"), sha.keySet());
-            assertEquals(ModelIO.sha256(entries.get("params.bin")), sha.get("params.bin").getAsString());
+            assertEquals(Entries.sha256(entries.get("params.bin")), sha.get("params.bin").getAsString());
             assertEquals(64, sha.get("params.bin").getAsString().length());
             assertEquals(2, com.google.gson.JsonParser.parseString(new String(entries.get("manifest.json"),
                     StandardCharsets.UTF_8)).getAsJsonObject().get("format").getAsInt(), "checksums came with format 2");

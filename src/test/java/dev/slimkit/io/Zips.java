@@ -80,7 +80,7 @@ final class Zips {
         byte[] rebuilt = zip(entries);
         return editManifest(rebuilt, m -> {
             if (m.has("sha256")) {
-                m.getAsJsonObject("sha256").addProperty(name, ModelIO.sha256(content));
+                m.getAsJsonObject("sha256").addProperty(name, Entries.sha256(content));
             }
         });
     }

@@ -62,7 +62,7 @@ class ChartGalleryTest {
         }
         h.addEpoch(new History.Epoch(1, 0.42, 0.843, 0.31, 0.878, 1e-3, 1, 420));
         h.addEpoch(new History.Epoch(2, 0.29, 0.889, 0.28, 0.890, 1e-3, 1, 420));
-        save(Charts.trainingCurves(h, "cnn training"), "training-curves");
+        save(TrainingCharts.trainingCurves(h, "cnn training"), "training-curves");
 
         try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0)) {
             save(Charts.layerParams(ModelStats.of(model), "lenet5: parameters per layer"), "layer-params-lenet5");
@@ -88,7 +88,7 @@ class ChartGalleryTest {
                 row("cnn", 4_241_152, 4_241_152, 9.0, 0.8954),
                 row("cnn_loaded", 4_241_152, 4_241_152, 9.1, 0.8954),
                 row("narrow", 1_117_056, 1_117_056, 3.1, 0.8823));
-        save(Charts.pareto(two, "MACs", "accuracy vs MACs"), "pareto-quickstart-macs");
+        save(ParetoCharts.pareto(two, "MACs", "accuracy vs MACs"), "pareto-quickstart-macs");
         List<ComparisonRow> seven = List.of(
                 row("cnn", 4_241_152, 4_241_152, 8.95, 0.8981),
                 row("cnn_trim25", 2_400_000, 2_400_000, 6.72, 0.8944),
@@ -97,13 +97,13 @@ class ChartGalleryTest {
                 row("cnn_w75", 2_450_000, 2_450_000, 6.8, 0.8985),
                 row("cnn_w50", 1_120_000, 1_120_000, 4.5, 0.8900),
                 row("cnn_w25", 290_000, 290_000, 2.5, 0.8796));
-        save(Charts.pareto(seven, "latency", "accuracy vs latency (batch 32)", "cnn",
-                Charts.latencyTitle(32, 100, 2), "accuracy on fmnist test (10,000 images)"), "pareto-trim-latency");
+        save(ParetoCharts.pareto(seven, "latency", "accuracy vs latency (batch 32)", "cnn",
+                ParetoCharts.latencyTitle(32, 100, 2), "accuracy on fmnist test (10,000 images)"), "pareto-trim-latency");
         List<ComparisonRow> wide = List.of(
                 row("resnet20", 272_000, 41_000_000, 30, 0.91),
                 row("cnn", 4_241_152, 4_241_152, 9, 0.8954),
                 row("mlp", 100_000, 100_000, 0.2, 0.85));
-        save(Charts.pareto(wide, "MACs", "accuracy vs MACs (log)"), "pareto-log");
+        save(ParetoCharts.pareto(wide, "MACs", "accuracy vs MACs (log)"), "pareto-log");
 
         Map<String, double[][]> sens = new LinkedHashMap<>();
         double[] levels = {0.1, 0.3, 0.5, 0.7, 0.9};

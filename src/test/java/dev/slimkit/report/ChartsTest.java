@@ -27,14 +27,14 @@ class ChartsTest {
         double[] raw = {2.3, 2.1, 1.2, 0.9, 9};
         double[] smooth = {2.3, 2.2, 1.8, 1.4, 3.0};
         var r = new dev.slimkit.train.LrFinder.Result(lrs, raw, smooth, 1e-2, 1.1e-3, true);
-        XYChart chart = Charts.lrFinder(r, "m");
-        XYSeries loss = chart.getSeriesMap().get(Charts.LR_LOSS);
+        XYChart chart = TrainingCharts.lrFinder(r, "m");
+        XYSeries loss = chart.getSeriesMap().get(TrainingCharts.LR_LOSS);
         assertEquals(List.of(-4.0, -3.0, -2.0, -1.0, 0.0), java.util.Arrays.stream(loss.getXData()).boxed()
                 .map(v -> Math.rint(v * 1e9) / 1e9).toList());
-        XYSeries valley = chart.getSeriesMap().get(Charts.LR_SUGGESTION + ": 0.010");
+        XYSeries valley = chart.getSeriesMap().get(TrainingCharts.LR_SUGGESTION + ": 0.010");
         assertEquals(-2.0, valley.getXData()[0], 1e-12);
         assertEquals(1.8, valley.getYData()[0], 1e-12, "on the smoothed curve");
-        XYSeries steep = chart.getSeriesMap().get(Charts.LR_STEEPEST + ": 0.0011");
+        XYSeries steep = chart.getSeriesMap().get(TrainingCharts.LR_STEEPEST + ": 0.0011");
         assertEquals(-3.0, steep.getXData()[0], 1e-12, "the nearest step");
         assertEquals("1e-3", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(-3.0));
         assertEquals(" ", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(-2.5));
@@ -131,7 +131,7 @@ class ChartsTest {
                 new ComparisonRow("cnn", 4_241_152, 4_241_152, 4_241_152, 1.2, 9.0, 0.8954),
                 new ComparisonRow("cnn_loaded", 4_241_152, 4_241_152, 4_241_152, 1.2, 9.1, 0.8954),
                 new ComparisonRow("narrow", 1_117_056, 1_117_056, 1_117_056, 0.5, 3.1, 0.8823));
-        XYChart macs = Charts.pareto(rows, "MACs", "accuracy vs MACs");
+        XYChart macs = ParetoCharts.pareto(rows, "MACs", "accuracy vs MACs");
         assertEquals(List.of(Charts.BOUNDS, Charts.FRONTIER, Charts.MODELS, "reference (cnn)"),
                 List.copyOf(macs.getSeriesMap().keySet()), "first row is the reference by default");
         assertFalse(macs.getSeriesMap().get(Charts.BOUNDS).isShowInLegend());
@@ -139,28 +139,28 @@ class ChartsTest {
         assertEquals(List.of(1_117_056.0, 4_241_152.0, 4_241_152.0), boxed(frontier.getXData()));
         assertEquals(List.of(0.8823, 0.8823, 0.8954), boxed(frontier.getYData()));
         assertEquals(List.of("cnn, cnn_loaded", "narrow"),
-                Charts.paretoLabels(macs).stream().map(Charts.PointLabel::text).toList(),
+                ParetoCharts.paretoLabels(macs).stream().map(Charts.PointLabel::text).toList(),
                 "models at the same figures share one label");
-        assertTrue(Charts.paretoLabels(macs).get(1).y() > 0.8823, "narrow's label sits above its point");
+        assertTrue(ParetoCharts.paretoLabels(macs).get(1).y() > 0.8823, "narrow's label sits above its point");
         assertEquals("4 M", macs.getStyler().getxAxisTickLabelsFormattingFunction().apply(4E6));
         assertEquals("89.5%", macs.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.895));
         assertEquals("MACs per image", macs.getXAxisTitle());
         assertTrue(macs.getStyler().getYAxisMin() < 0.8823 && macs.getStyler().getYAxisMax() > 0.8954);
 
-        XYChart ms = Charts.pareto(rows, "latency", "accuracy vs latency", "narrow",
-                Charts.latencyTitle(32, 100, 2), "accuracy on fmnist test");
+        XYChart ms = ParetoCharts.pareto(rows, "latency", "accuracy vs latency", "narrow",
+                ParetoCharts.latencyTitle(32, 100, 2), "accuracy on fmnist test");
         assertEquals("ms at batch 32, median of 100, 2 threads", ms.getXAxisTitle());
         assertEquals("accuracy on fmnist test", ms.getYAxisTitle());
         assertTrue(ms.getSeriesMap().containsKey("reference (narrow)"));
         assertEquals(List.of(9.0, 9.1), boxed(ms.getSeriesMap().get(Charts.MODELS).getXData()));
         assertEquals("2.5 ms", ms.getStyler().getxAxisTickLabelsFormattingFunction().apply(2.5));
-        assertEquals(3, Charts.paretoLabels(ms).size(), "9.0 and 9.1 ms are apart");
+        assertEquals(3, ParetoCharts.paretoLabels(ms).size(), "9.0 and 9.1 ms are apart");
         assertTrue(Charts.pngBytes(ms).length > 1000, "renders");
 
-        XYChart none = Charts.pareto(rows, "MACs", "t", null, null, null);
+        XYChart none = ParetoCharts.pareto(rows, "MACs", "t", null, null, null);
         assertFalse(none.getSeriesMap().keySet().stream().anyMatch(k -> k.startsWith("reference")));
         assertEquals(3, none.getSeriesMap().get(Charts.MODELS).getXData().length);
-        assertThrows(IllegalArgumentException.class, () -> Charts.pareto(rows, "joules", "t"));
+        assertThrows(IllegalArgumentException.class, () -> ParetoCharts.pareto(rows, "joules", "t"));
     }
 
     @Test
@@ -169,11 +169,11 @@ class ChartsTest {
                 new ComparisonRow("resnet", 272_000, 272_000, 41_000_000, 1, 30, 0.91),
                 new ComparisonRow("mlp", 100_000, 100_000, 100_000, 0.1, 0.2, 0.85),
                 new ComparisonRow("nomacs", 1, 1, -1, 0.1, 0.2, 0.5));
-        XYChart chart = Charts.pareto(rows, "MACs", "t");
+        XYChart chart = ParetoCharts.pareto(rows, "MACs", "t");
         assertEquals("MACs per image (log scale)", chart.getXAxisTitle());
         assertEquals(List.of(5.0), boxed(chart.getSeriesMap().get(Charts.MODELS).getXData()), "log10(100 k)");
         assertEquals("10 M", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(7.0));
-        assertEquals(List.of("resnet", "mlp"), Charts.paretoLabels(chart).stream().map(Charts.PointLabel::text).toList(),
+        assertEquals(List.of("resnet", "mlp"), ParetoCharts.paretoLabels(chart).stream().map(Charts.PointLabel::text).toList(),
                 "the model without MACs is left out");
         assertTrue(Charts.pngBytes(chart).length > 1000);
     }
@@ -200,7 +200,7 @@ class ChartsTest {
         }
         h.addEpoch(new History.Epoch(1, 0.4, 0.84, 0.3, 0.878, 1e-3, 1, 30));
         h.addEpoch(new History.Epoch(2, 0.3, 0.889, 0.28, 0.89, 1e-3, 1, 30));
-        XYChart chart = Charts.trainingCurves(h, "t");
+        XYChart chart = TrainingCharts.trainingCurves(h, "t");
         assertEquals(List.of(84.0, 88.9), boxed(chart.getSeriesMap().get(Charts.TRAIN_ACCURACY).getYData()));
         assertEquals("accuracy (%)", chart.getYAxisGroupTitle(1));
         double lo = chart.getStyler().getYAxisMin(1);
@@ -249,7 +249,7 @@ class ChartsTest {
                 Charts.confusion(e, List.of("a", "b"), "c"),
                 Charts.perClassAccuracy(e, List.of("a", "b"), "p"),
                 Charts.lines("l", "x", "y", Map.of("a", new double[][] {{1, 2}, {3, 4}})),
-                Charts.pareto(List.of(new ComparisonRow("m", 1, 1, 1, 1, 1, 0.5)), "MACs", "p"));
+                ParetoCharts.pareto(List.of(new ComparisonRow("m", 1, 1, 1, 1, 1, 0.5)), "MACs", "p"));
         for (var chart : charts) {
             assertEquals(java.awt.Color.WHITE, chart.getStyler().getPlotBackgroundColor(), chart.getTitle());
             assertEquals(java.awt.Color.WHITE, chart.getStyler().getChartBackgroundColor(), chart.getTitle());

@@ -34,7 +34,7 @@ class ReportTest {
 
     @Test
     void trainingCurvesCarryTheHistory() throws Exception {
-        XYChart chart = Charts.trainingCurves(history(), "t");
+        XYChart chart = TrainingCharts.trainingCurves(history(), "t");
         assertEquals(List.of(Charts.TRAIN_LOSS, Charts.TRAIN_ACCURACY, Charts.VALIDATION_LOSS, Charts.VALIDATION_ACCURACY, Charts.BOUNDS),
                 List.copyOf(chart.getSeriesMap().keySet()));
         assertEquals(6, chart.getSeriesMap().get(Charts.TRAIN_LOSS).getXData().length);
@@ -42,7 +42,7 @@ class ReportTest {
         assertEquals(List.of(3.0, 6.0), List.of(valX[0], valX[1]));
         History more = history();
         more.addStep(new History.Step(7, 0.1));
-        Charts.updateTrainingCurves(chart, more);
+        TrainingCharts.updateTrainingCurves(chart, more);
         assertEquals(7, chart.getSeriesMap().get(Charts.TRAIN_LOSS).getXData().length);
         Path png = Charts.savePng(chart, dir.resolve("c.png"));
         byte[] bytes = Files.readAllBytes(png);

@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.TrainingCharts;
 import dev.slimkit.report.Charts;
 import dev.slimkit.train.FitListener;
 import dev.slimkit.model.History;
@@ -39,7 +40,7 @@ public final class LiveTraining implements FitListener {
     /** Shows the initial (empty) bar and chart. */
     public void start() {
         barId = sink.display(Html.of(bar(0, "starting…")));
-        chart = Charts.trainingCurves(history, title);
+        chart = TrainingCharts.trainingCurves(history, title);
         chartId = sink.display(chart);
         lastUpdate = System.currentTimeMillis();
     }
@@ -69,7 +70,7 @@ public final class LiveTraining implements FitListener {
         if (chart == null) {
             return;
         }
-        Charts.updateTrainingCurves(chart, history);
+        TrainingCharts.updateTrainingCurves(chart, history);
         sink.update(chartId, chart);
         double progress = last == null ? 0 : last.progress();
         String text = last == null ? note : describe(last) + " — " + note;
@@ -77,7 +78,7 @@ public final class LiveTraining implements FitListener {
     }
 
     private void refresh(BatchProgress p) {
-        Charts.updateTrainingCurves(chart, history);
+        TrainingCharts.updateTrainingCurves(chart, history);
         sink.update(chartId, chart);
         sink.update(barId, Html.of(bar(p.progress(), describe(p))));
     }

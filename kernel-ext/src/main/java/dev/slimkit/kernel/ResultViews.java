@@ -1,5 +1,7 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.TrainingCharts;
+import dev.slimkit.report.ParetoCharts;
 import dev.slimkit.recipe.Grammar;
 import ai.djl.engine.Engine;
 import dev.slimkit.Slim;
@@ -39,7 +41,7 @@ final class ResultViews {
     }
 
     static void lrFind(DisplaySink sink, dev.slimkit.train.LrFinder.Result r, String model) {
-        sink.display(Charts.lrFinder(r, model + ": loss against learning rate (range test)"));
+        sink.display(TrainingCharts.lrFinder(r, model + ": loss against learning rate (range test)"));
         sink.display(line(Html.escape(model + ": " + r.describe() + "; weights restored")));
     }
 
@@ -139,10 +141,10 @@ final class ResultViews {
         if (c.data() != null) {
             String reference = c.rows().get(0).model();
             String accuracy = "accuracy on " + c.data() + " test";
-            sink.display(Charts.pareto(c.rows(), "MACs", "accuracy vs MACs", reference, null, accuracy));
+            sink.display(ParetoCharts.pareto(c.rows(), "MACs", "accuracy vs MACs", reference, null, accuracy));
             if (c.latencyMeasured()) {
-                sink.display(Charts.pareto(c.rows(), "latency", "accuracy vs latency (batch 32)", reference,
-                        Charts.latencyTitle(32, Latency.DEFAULT_RUNS, c.threads()), accuracy));
+                sink.display(ParetoCharts.pareto(c.rows(), "latency", "accuracy vs latency (batch 32)", reference,
+                        ParetoCharts.latencyTitle(32, Latency.DEFAULT_RUNS, c.threads()), accuracy));
             }
         }
     }
@@ -217,10 +219,10 @@ final class ResultViews {
                 + (otherTask ? "; the base's accuracy is its old head's on the new task" : "")));
         var rows = dev.slimkit.report.PipelineTables.comparisonRows(otherTask ? all.subList(1, all.size()) : all);
         String reference = rows.isEmpty() ? null : rows.get(0).model();
-        sink.display(Charts.pareto(rows, "MACs", "pipeline: accuracy vs MACs", reference, null, null));
+        sink.display(ParetoCharts.pareto(rows, "MACs", "pipeline: accuracy vs MACs", reference, null, null));
         if (rows.stream().anyMatch(x -> !Double.isNaN(x.latencyMsBatch32()))) {
-            sink.display(Charts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)", reference,
-                    Charts.latencyTitle(32, Latency.DEFAULT_RUNS, Latency.threads()), null));
+            sink.display(ParetoCharts.pareto(rows, "latency", "pipeline: accuracy vs latency (batch 32)", reference,
+                    ParetoCharts.latencyTitle(32, Latency.DEFAULT_RUNS, Latency.threads()), null));
         }
         // Each stage's own charts, as its magic draws them (from the result's typed detail).
         for (var stage : r.stages()) {

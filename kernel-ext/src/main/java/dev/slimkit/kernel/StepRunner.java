@@ -56,7 +56,7 @@ final class StepRunner {
         }
         session.putResult(result);
         if (step.lrFinding() != null) {
-            sink.display(dev.slimkit.report.Charts.lrFinder(step.lrFinding(), result.model()
+            sink.display(dev.slimkit.report.TrainingCharts.lrFinder(step.lrFinding(), result.model()
                     + ": loss against learning rate (range test for --lr find)"));
         }
         if (result.interrupted()) {

@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.TrainingCharts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ class RenderersTest {
 
     @Test
     void chartsRenderAsPngAndSvgOnRequest() {
-        var chart = Charts.trainingCurves(new History(), "t");
+        var chart = TrainingCharts.trainingCurves(new History(), "t");
         DisplayData png = renderer.render(chart);
         byte[] bytes = Base64.getDecoder().decode((String) png.getData(MIMEType.IMAGE_PNG));
         assertTrue(bytes.length > 100 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G');

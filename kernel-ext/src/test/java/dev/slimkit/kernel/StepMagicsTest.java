@@ -65,8 +65,8 @@ class StepMagicsTest extends MagicsTestSupport {
         magics.lrFind(args("m --data fm --steps 12 --batch 16 --start 1e-5 --end 1"));
         var charts = sink.of(org.knowm.xchart.XYChart.class);
         assertEquals(1, charts.size());
-        assertTrue(charts.get(0).getSeriesMap().containsKey(dev.slimkit.report.Charts.LR_LOSS));
-        assertEquals(12, charts.get(0).getSeriesMap().get(dev.slimkit.report.Charts.LR_LOSS).getXData().length);
+        assertTrue(charts.get(0).getSeriesMap().containsKey(dev.slimkit.report.TrainingCharts.LR_LOSS));
+        assertEquals(12, charts.get(0).getSeriesMap().get(dev.slimkit.report.TrainingCharts.LR_LOSS).getXData().length);
         String line = sink.values().get(sink.values().size() - 1).toString();
         assertTrue(line.contains("m: suggested lr") && line.contains("weights restored"), line);
         assertTrue(Arrays.equals(before, base.parameters().get("conv1.weight").getArray().toFloatArray()));

@@ -100,8 +100,9 @@ class SparkSweepTest {
 
     @Test
     void aKilledExecutorsTrialIsRerunElsewhereAndEveryRowArrives() throws Exception {
-        // Trials long enough (several epochs) to be killed in the middle.
-        String recipe = "train --epochs 12 --batch 16\nprune --sparsity {0.5,0.7}";
+        // Trials long enough to be killed in the middle: the kill comes 2 s after a task starts, and 12 epochs
+        // took 3.5 s a trial on an idle machine, too close; 40 epochs take about 10 s.
+        String recipe = "train --epochs 40 --batch 16\nprune --sparsity {0.5,0.7}";
         AtomicReference<Long> killed = new AtomicReference<>();
         Thread killer = new Thread(() -> {
             try {
