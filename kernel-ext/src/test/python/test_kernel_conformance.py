@@ -21,10 +21,10 @@ class SlimkitKernelTests(jupyter_kernel_test.KernelTests):
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
         {"code": "\"slim\" + \"kit\"", "result": "slimkit"},
-        {"code": "Slim.model(\"mlp\", 10).spec().classes()", "result": "10"},
+        {"code": "Slim.model(\"mlp\").classes(10).build().spec().classes()", "result": "10"},
     ]
     code_display_data = [
-        {"code": "display(Charts.trainingCurves(new History(), \"empty\"));", "mime": "image/png"},
+        {"code": "display(TrainingCharts.trainingCurves(new History(), \"empty\"));", "mime": "image/png"},
         {"code": "%slimkit", "mime": "text/html"},
     ]
     code_history_pattern = "6 *"
