@@ -61,7 +61,7 @@ public final class PruneStep extends Step<PruneStep> {
     private String criterionName = "l1";
     private Mode mode = Mode.ONESHOT;
     private int steps = DEFAULT_PRUNE_STEPS;
-    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.INPUT;
+    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.DEFAULT;
     private String exclude;
     private final List<double[]> scheduleLog = new ArrayList<>();
     private Map<String, Parameter> weights = Map.of();
@@ -125,8 +125,8 @@ public final class PruneStep extends Step<PruneStep> {
     }
 
     /**
-     * Who teaches the fine-tune: {@code "input"} (the model before pruning, Hinton's loss with the
-     * distill step's defaults; the default) or {@code "none"} (cross-entropy only).
+     * Who teaches the fine-tune: {@code "none"} (cross-entropy only; the default) or {@code "input"}
+     * (the model before pruning, Hinton's loss with the distill step's defaults).
      */
     public PruneStep teacher(String choice) {
         teacher = dev.slimkit.step.RecoveryTeacher.named(choice);

@@ -58,14 +58,14 @@ final class Training {
     }
 
     /**
-     * {@code --teacher input|none|NAME}: who teaches the fine-tune after a cut (prune, trim);
+     * {@code --teacher none|input|NAME}: who teaches the fine-tune after a cut (prune, trim);
      * {@code setter} takes {@code input} or {@code none}, {@code model} a session model.
      */
     static <S extends Step<S>> Setting<S> teacher(java.util.function.BiConsumer<S, String> setter,
             java.util.function.BiConsumer<S, dev.slimkit.model.SlimModel> model) {
-        return Setting.<S>resolved("teacher", "input|none|NAME", "who teaches the fine-tune: input (the model before"
-                + " the cut, Hinton's loss with %distill's T and alpha), none (cross-entropy on the labels only) or a"
-                + " session model", "input", (s, a, n, c) -> {
+        return Setting.<S>resolved("teacher", "none|input|NAME", "who teaches the fine-tune: none (cross-entropy on"
+                + " the labels only), input (the model before the cut, Hinton's loss with %distill's T and alpha) or a"
+                + " session model", dev.slimkit.step.RecoveryTeacher.DEFAULT.choice(), (s, a, n, c) -> {
                     String v = a.string(n, "");
                     if (v.equals("input") || v.equals("none")) {
                         setter.accept(s, v);

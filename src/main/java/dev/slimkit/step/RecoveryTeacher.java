@@ -3,8 +3,10 @@ package dev.slimkit.step;
 import dev.slimkit.model.SlimModel;
 
 /**
- * Who teaches the fine-tune after a cut (prune, trim): the step's input model as it was before the
- * cut (the default), a given model, or nobody (plain cross-entropy on the labels).
+ * Who teaches the fine-tune after a cut (prune, trim): nobody (plain cross-entropy on the labels,
+ * the default: {@link #DEFAULT}), the step's input model as it was before the cut, or a given model.
+ * The default is none because a teacher-led fine-tune lost more often than it gained in this
+ * project's measurements (README, Known limits).
  *
  * @param choice {@code input}, {@code model} or {@code none}
  * @param model the given teacher when {@code choice} is {@code model}, else null
@@ -16,6 +18,9 @@ public record RecoveryTeacher(String choice, SlimModel model) {
 
     /** No teacher: cross-entropy on the labels only. */
     public static final RecoveryTeacher NONE = new RecoveryTeacher("none", null);
+
+    /** Who teaches unless told otherwise. */
+    public static final RecoveryTeacher DEFAULT = NONE;
 
     /**
      * {@code input} or {@code none}.

@@ -124,7 +124,7 @@ public final class TrimStep extends Step<TrimStep> {
     private double accuracyAfterCut = Double.NaN;
     private double accuracyAfterRecalibration = Double.NaN;
     private boolean recalibrate = true;
-    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.INPUT;
+    private dev.slimkit.step.RecoveryTeacher teacher = dev.slimkit.step.RecoveryTeacher.DEFAULT;
     private int recalibrationBatches = dev.slimkit.train.BatchNormRecalibration.DEFAULT_BATCHES;
     private final List<Cut> cuts = new ArrayList<>();
     private LatencyTable latencyTable;
@@ -297,8 +297,8 @@ public final class TrimStep extends Step<TrimStep> {
     }
 
     /**
-     * Who teaches the fine-tune after the cut: {@code "input"} (the model before the cut, Hinton's
-     * loss with the distill step's defaults; the default) or {@code "none"} (cross-entropy only).
+     * Who teaches the fine-tune after the cut: {@code "none"} (cross-entropy only; the default) or
+     * {@code "input"} (the model before the cut, Hinton's loss with the distill step's defaults).
      */
     public TrimStep teacher(String choice) {
         teacher = dev.slimkit.step.RecoveryTeacher.named(choice);

@@ -71,22 +71,22 @@ class TrimTest {
     }
 
     @Test
-    void theModelBeforeTheCutTeachesTheFineTuneByDefaultAndOnlyWhenThereIsOne() {
+    void theModelBeforeTheCutTeachesTheFineTuneWhenAskedAndOnlyWhenThereIsOne() {
         try (SlimModel model = SlimModel.create("cnn-small", 4, 0.25, 1)) {
             FitLoop.fit(model, DATA, TrainConfig.defaults().batchSize(32), List.of());
-            TrimStep taught = Slim.trim(model).remove(0.5).data(DATA).epochs(1).batch(32).measureLatency(false).as("a");
-            TrimStep plain = Slim.trim(model).remove(0.5).data(DATA).epochs(1).batch(32).measureLatency(false).as("b")
-                    .teacher("none");
+            TrimStep taught = Slim.trim(model).remove(0.5).data(DATA).epochs(1).batch(32).measureLatency(false).as("a")
+                    .teacher("input");
+            TrimStep plain = Slim.trim(model).remove(0.5).data(DATA).epochs(1).batch(32).measureLatency(false).as("b");
             StepResult a = taught.run();
             StepResult b = plain.run();
             assertEquals("the input model before the cut (Hinton KD, T 4, alpha 0.7)", a.recipe().get("teacher"));
-            assertEquals("none", b.recipe().get("teacher"));
+            assertEquals("none", b.recipe().get("teacher"), "no teacher unless asked");
             try (SlimModel ma = taught.outputs().get("a"); SlimModel mb = plain.outputs().get("b")) {
                 float[] wa = ma.parameters().get("fc2.weight").getArray().toFloatArray();
                 float[] wb = mb.parameters().get("fc2.weight").getArray().toFloatArray();
                 assertTrue(!java.util.Arrays.equals(wa, wb), "the teacher's soft targets change the fine-tune");
             }
-            TrimStep untuned = Slim.trim(model).remove(0.5).data(DATA).measureLatency(false).as("c");
+            TrimStep untuned = Slim.trim(model).remove(0.5).data(DATA).measureLatency(false).as("c").teacher("input");
             assertEquals("none (no fine-tune)", untuned.run().recipe().get("teacher"));
             untuned.outputs().values().forEach(SlimModel::close);
             assertEquals("teacher must be input, none or a model, got [best]; pass teacher(\"none\") for plain"
