@@ -266,6 +266,22 @@ public final class Tables {
     }
 
     /** Named figures, one per row. */
+    /** The most frequent mistakes under a confusion matrix: true class, predicted as, images, share. */
+    public static Table mostConfused(List<dev.slimkit.train.Evaluation.Confusion> pairs, List<String> classNames,
+            String title) {
+        StringColumn actual = StringColumn.create("true class");
+        StringColumn predicted = StringColumn.create("predicted as");
+        LongColumn images = LongColumn.create("images");
+        StringColumn share = StringColumn.create("share of the true class");
+        for (dev.slimkit.train.Evaluation.Confusion c : pairs) {
+            actual.append(classNames.get(c.actual()));
+            predicted.append(classNames.get(c.predicted()));
+            images.append(c.count());
+            share.append(String.format(java.util.Locale.ROOT, "%.1f%%", 100 * c.shareOfActual()));
+        }
+        return Table.create(title, actual, predicted, images, share);
+    }
+
     public static Table gains(List<dev.slimkit.measure.Gain> gains, String title) {
         StringColumn model = StringColumn.create("model");
         StringColumn acc = StringColumn.create("Δ accuracy (points, n = 1)");

@@ -83,6 +83,34 @@ public record Evaluation(int[][] confusion, double loss) {
         return Arrays.stream(confusion[c]).asLongStream().sum();
     }
 
+    /**
+     * One kind of mistake: images of class {@code actual} predicted as {@code predicted}.
+     *
+     * @param actual the true class
+     * @param predicted the class the model chose
+     * @param count how many images
+     * @param shareOfActual count ÷ the images of the true class
+     */
+    public record Confusion(int actual, int predicted, int count, double shareOfActual) {}
+
+    /**
+     * The {@code k} most frequent mistakes (off-diagonal cells with at least {@code minCount}
+     * images), most first, ties in class order: fastai's {@code most_confused}.
+     */
+    public java.util.List<Confusion> mostConfused(int k, int minCount) {
+        java.util.List<Confusion> all = new java.util.ArrayList<>();
+        for (int a = 0; a < confusion.length; a++) {
+            long support = support(a);
+            for (int p = 0; p < confusion.length; p++) {
+                if (a != p && confusion[a][p] >= Math.max(1, minCount)) {
+                    all.add(new Confusion(a, p, confusion[a][p], (double) confusion[a][p] / support));
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparingInt(Confusion::count).reversed());
+        return java.util.List.copyOf(all.subList(0, Math.min(Math.max(0, k), all.size())));
+    }
+
     /** Unweighted mean of the per-class F1 scores. */
     public double macroF1() {
         double sum = 0;

@@ -7,6 +7,20 @@ import org.junit.jupiter.api.Test;
 class EvaluationTest {
 
     @Test
+    void mostConfusedListsTheLargestMistakesFirstWithTheirShare() {
+        Evaluation e = Evaluation.fromConfusion(new int[][] {
+            {5, 3, 0},
+            {1, 6, 2},
+            {0, 4, 4}});
+        var top = e.mostConfused(3, 1);
+        assertEquals(java.util.List.of(new Evaluation.Confusion(2, 1, 4, 0.5), new Evaluation.Confusion(0, 1, 3, 3.0 / 8),
+                new Evaluation.Confusion(1, 2, 2, 2.0 / 9)), top);
+        assertEquals(2, e.mostConfused(10, 3).size(), "min count 3 keeps the 4 and the 3");
+        assertEquals(java.util.List.of(), Evaluation.fromConfusion(new int[][] {{2, 0}, {0, 3}}).mostConfused(5, 1),
+                "no mistakes, no pairs");
+    }
+
+    @Test
     void figuresFromFixedConfusion() {
         // rows = true class, columns = predicted
         Evaluation e = Evaluation.fromConfusion(new int[][] {

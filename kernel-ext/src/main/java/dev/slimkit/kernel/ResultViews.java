@@ -112,9 +112,17 @@ final class ResultViews {
         }
     }
 
+    /** Pairs of classes %eval lists under its confusion matrix. */
+    static final int MOST_CONFUSED = 5;
+
     static void evaluation(DisplaySink sink, Evaluation e, List<String> classes, String model, String data) {
         sink.display(Tables.evaluation(e, classes, model + " on " + data + " (test)"));
         sink.display(Charts.confusion(e, classes, model + " confusion matrix (test)"));
+        var pairs = e.mostConfused(MOST_CONFUSED, 1);
+        if (!pairs.isEmpty()) {
+            sink.display(Tables.mostConfused(pairs, classes, model + ": the " + pairs.size() + " most confused pairs"
+                    + " (test)"));
+        }
         sink.display(Charts.perClassAccuracy(e, classes, model + " accuracy per class (test)"));
     }
 

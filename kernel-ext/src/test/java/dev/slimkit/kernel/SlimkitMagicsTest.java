@@ -53,6 +53,21 @@ class SlimkitMagicsTest extends MagicsTestSupport {
         assertEquals(1, sink.of(org.knowm.xchart.CategoryChart.class).size(), "accuracy per class beside the confusion");
         java.awt.image.BufferedImage grid = sink.of(java.awt.image.BufferedImage.class).get(0);
         assertTrue(grid.getWidth() > 0, "the highest-loss test images are shown by default");
+        // An untrained model makes mistakes: its most confused pairs are listed under the matrix.
+        magics.model(args("raw --arch mlp --data fm --width 0.25"));
+        sink.clear();
+        magics.eval(args("raw --data fm --worst 0"));
+        var pairs = dev.slimkit.Slim.evaluate(session.model("raw"), session.data("fm"))
+                .mostConfused(ResultViews.MOST_CONFUSED, 1);
+        assertTrue(!pairs.isEmpty(), "an untrained model confuses classes");
+        Table confused = sink.of(Table.class).stream().filter(t -> t.name().contains("most confused pairs")).findFirst()
+                .orElseThrow();
+        assertEquals(pairs.size(), confused.rowCount());
+        for (int i = 0; i < pairs.size(); i++) {
+            assertEquals(pairs.get(i).count(), confused.longColumn("images").get(i));
+            assertEquals(session.data("fm").classNames().get(pairs.get(i).actual()),
+                    confused.stringColumn("true class").get(i));
+        }
         sink.clear();
         magics.eval(args("m --data fm --worst 0"));
         assertEquals(0, sink.of(java.awt.image.BufferedImage.class).size(), "--worst 0 shows none");
