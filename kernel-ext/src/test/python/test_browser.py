@@ -320,7 +320,8 @@ def main():
             if done:
                 break
             samples.append(state)
-            if state["imgs"] and state["bars"] and state["value"]:
+            # A bar at 0 % is a live state too (its value 0.0 is falsy in Python: test it against None).
+            if state["imgs"] and state["bars"] and state["value"] is not None:
                 png = output.screenshot_as_png
                 if not shots or digest(png) != shots[-1][0]:
                     shots.append((digest(png), png))
@@ -329,7 +330,7 @@ def main():
                 if not live_crop and state["value"] >= 0.75:
                     crop_to_chart(driver, train_el, shot("train-chart-live.png"))
                     live_crop = True
-            time.sleep(0.5)
+            time.sleep(0.25)
         seconds = time.time() - started
         log("%%train took %.1f s; %d samples while running, %d distinct screenshots" % (seconds, len(samples), len(shots)))
         final = driver.execute_script(STATE, train_i)
