@@ -23,7 +23,9 @@ public final class Grammar {
     private final String summary;
     private final List<Positional> positionals = new ArrayList<>();
     private final Map<String, Option> options = new LinkedHashMap<>();
-    private final Map<String, String> renamed = new LinkedHashMap<>();
+    private record Renamed(String now, String because) {}
+
+    private final Map<String, Renamed> renamed = new LinkedHashMap<>();
 
     private Grammar(String magic, String summary) {
         this.magic = magic;
@@ -64,7 +66,7 @@ public final class Grammar {
      * {@code because}) instead of "unknown option". Not shown in the usage.
      */
     public Grammar renamed(String old, String now, String because) {
-        renamed.put(old, "--" + old + " is now --" + now + " (" + because + ")");
+        renamed.put(old, new Renamed(now, because));
         return this;
     }
 
@@ -147,9 +149,9 @@ public final class Grammar {
                 if (option == null && renamed.containsKey(key)) {
                     String next = value != null ? value : i + 1 < args.size() && !args.get(i + 1).startsWith("--")
                             ? args.get(i + 1) : null;
-                    String now = renamed.get(key);
-                    String to = now.substring(now.indexOf(" is now ") + 8, now.indexOf(" ("));
-                    throw new RecipeError("%" + magic + ": " + now + "; write " + to + (next == null ? "" : " " + next));
+                    Renamed r = renamed.get(key);
+                    throw new RecipeError("%" + magic + ": --" + key + " is now --" + r.now() + " (" + r.because()
+                            + "); write --" + r.now() + (next == null ? "" : " " + next));
                 }
                 if (option == null) {
                     throw new RecipeError(

@@ -1,7 +1,6 @@
 package dev.slimkit.sweep;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

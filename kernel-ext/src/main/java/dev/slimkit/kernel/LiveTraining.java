@@ -1,7 +1,6 @@
 package dev.slimkit.kernel;
 
 import dev.slimkit.report.TrainingCharts;
-import dev.slimkit.report.Charts;
 import dev.slimkit.train.FitListener;
 import dev.slimkit.model.History;
 import java.util.Locale;

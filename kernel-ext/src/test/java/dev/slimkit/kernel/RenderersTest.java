@@ -4,7 +4,6 @@ import dev.slimkit.report.TrainingCharts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.report.Charts;
 import dev.slimkit.model.History;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
