@@ -98,6 +98,25 @@ public record ModelSpec(
         return rows.stream().filter(t -> !t.isContainer()).mapToLong(LayerTrace::macs).sum();
     }
 
+    /**
+     * Learnable parameters computed from the spec alone (no weights needed): conv and linear
+     * weights and biases, batch-norm γ and β.
+     */
+    public long params() {
+        long n = 0;
+        for (LayerTrace t : trace()) {
+            Layer l = t.layer();
+            long in = t.inputShape()[0];
+            switch (l.kind()) {
+                case CONV -> n += (long) l.out() * in * l.kernel() * l.kernel() + (l.bias() ? l.out() : 0);
+                case LINEAR -> n += (long) l.out() * Arrays.stream(t.inputShape()).reduce(1, (a, b) -> a * b) + l.out();
+                case BATCH_NORM -> n += 2 * in;
+                default -> { }
+            }
+        }
+        return n;
+    }
+
     /** True when a layer is an opaque TorchScript module (see {@link Layer.Kind#TORCHSCRIPT}). */
     public boolean hasTorchScript() {
         return layers.stream().anyMatch(l -> l.kind() == Layer.Kind.TORCHSCRIPT);

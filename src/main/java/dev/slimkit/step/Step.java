@@ -370,7 +370,7 @@ public abstract class Step<S extends Step<S>> {
     }
 
     /** One run of a step: what it trains and makes is recorded in the result. */
-    protected final class Run {
+    public final class Run {
         private final StepResult.Builder result;
         private double foundRate = Double.NaN;
 

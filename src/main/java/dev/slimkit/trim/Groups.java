@@ -128,4 +128,26 @@ public final class Groups {
         long w = (in[2] + 2L * l.padding() - l.kernel()) / l.stride() + 1;
         return new long[] {l.out(), h, w};
     }
+
+    /**
+     * The groups of {@code spec} that may be cut: every group none of whose producers matches one
+     * of the comma-separated globs in {@code exclude} (null: none excluded).
+     */
+    public static List<ChannelGroup> cuttable(ModelSpec spec, String exclude) {
+        List<ChannelGroup> all = of(spec);
+        List<String> names = all.stream().flatMap(g -> g.producers().stream()).toList();
+        java.util.Set<String> excluded = dev.slimkit.model.LayerPatterns.select(names, exclude, "trimmable layer");
+        return all.stream().filter(g -> g.producers().stream().noneMatch(excluded::contains)).toList();
+    }
+
+    /** The identity residual blocks of {@code spec} (the removable ones), in order. */
+    public static List<String> removableBlocks(ModelSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (Layer l : spec.layers()) {
+            if (l.kind() == Layer.Kind.RESIDUAL && l.shortcut().isEmpty()) {
+                out.add(l.name());
+            }
+        }
+        return out;
+    }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import dev.slimkit.data.ImageSplit;
+import dev.slimkit.model.Layer;
 import dev.slimkit.model.SlimModel;
 import dev.slimkit.train.Interrupted;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * Channel importance of a {@link ChannelGroup}, one score per channel, by a {@link
- * TrimStep.Criterion}. A group's members are the slices channel {@code c} owns: row {@code c} of
+ * Criterion}. A group's members are the slices channel {@code c} owns: row {@code c} of
  * every producer's weight and bias, entry {@code c} of every batch norm's γ and β, and the input
  * slice {@code c} of every consumer's weight (H×W columns after a flatten).
  *
@@ -41,9 +42,9 @@ final class Importance {
      * @param calibration training images for {@code taylor} (null otherwise)
      * @param batches calibration batches, each of {@code batchSize} images
      */
-    static Map<String, float[]> scores(SlimModel model, List<ChannelGroup> groups, TrimStep.Criterion criterion,
+    static Map<String, float[]> scores(SlimModel model, List<ChannelGroup> groups, Criterion criterion,
             ImageSplit calibration, int batches, int batchSize, long seed) {
-        Values v = values(model, criterion == TrimStep.Criterion.TAYLOR
+        Values v = values(model, criterion == Criterion.TAYLOR
                 ? gradients(model, calibration, batches, batchSize, seed) : null);
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         for (ChannelGroup g : groups) {
@@ -52,7 +53,7 @@ final class Importance {
                 case L1 -> g.producers().forEach(p -> rows(v, p + ".weight", s, Math::abs));
                 case BN -> g.norms().forEach(n -> rows(v, n + ".gamma", s, Math::abs));
                 case L2_GROUP, TAYLOR -> {
-                    boolean taylor = criterion == TrimStep.Criterion.TAYLOR;
+                    boolean taylor = criterion == Criterion.TAYLOR;
                     for (String p : g.producers()) {
                         member(v, p + ".weight", s, taylor, -1);
                         member(v, p + ".bias", s, taylor, -1);
@@ -178,5 +179,55 @@ final class Importance {
             }
         }
         return sum;
+    }
+
+    /** The most important {@code counts} channels of each group, in ascending index order (ties keep the lower index). */
+    static Map<String, int[]> keep(List<ChannelGroup> groups, Map<String, float[]> scores, Map<String, Integer> counts) {
+        Map<String, int[]> keep = new java.util.LinkedHashMap<>();
+        for (ChannelGroup g : groups) {
+            int n = counts.getOrDefault(g.producer(), g.width());
+            if (n >= g.width()) {
+                continue;
+            }
+            float[] s = scores.get(g.producer());
+            Integer[] order = new Integer[g.width()];
+            for (int c = 0; c < order.length; c++) {
+                order[c] = c;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingDouble(c -> -s[c]).thenComparingInt(c -> c));
+            int[] kept = new int[n];
+            for (int i = 0; i < n; i++) {
+                kept[i] = order[i];
+            }
+            java.util.Arrays.sort(kept);
+            keep.put(g.producer(), kept);
+        }
+        return keep;
+    }
+
+    /** The {@code k} identity residual blocks whose last batch norm has the smallest mean |γ|. */
+    static java.util.Set<String> leastImportantBlocks(SlimModel model, int k) {
+        var params = model.parameters();
+        Map<String, Double> score = new java.util.LinkedHashMap<>();
+        for (Layer block : model.spec().layers()) {
+            if (block.kind() != Layer.Kind.RESIDUAL || !block.shortcut().isEmpty()) {
+                continue;
+            }
+            String lastNorm = null;
+            for (Layer inner : block.body()) {
+                if (inner.kind() == Layer.Kind.BATCH_NORM) {
+                    lastNorm = block.name() + "." + inner.name();
+                }
+            }
+            float[] gamma = params.get(lastNorm + ".gamma").getArray().toFloatArray();
+            double s = 0;
+            for (float g : gamma) {
+                s += Math.abs(g);
+            }
+            score.put(block.name(), s / gamma.length);
+        }
+        List<String> sorted = new java.util.ArrayList<>(score.keySet());
+        sorted.sort(java.util.Comparator.comparingDouble(score::get));
+        return new java.util.LinkedHashSet<>(sorted.subList(0, k));
     }
 }

@@ -100,7 +100,7 @@ public final class LatencyTable {
             byWidth.put(g.width(), base);
             for (int w : candidates.get(g.producer())) {
                 Interrupted.check("latency table");
-                double ms = out.time(TrimStep.specFor(model.spec(), List.of(g), Map.of(g.producer(), w)), model.seed());
+                double ms = out.time(Trimmer.specFor(model.spec(), List.of(g), Map.of(g.producer(), w)), model.seed());
                 byWidth.put(w, ms);
                 out.rows.add(new Row(g.producer(), w, ms));
             }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param cuts the cuts in order (one for a single cut)
  * @param latencyTable the table of candidate widths a latency target measured, or null
  */
-public record TrimDetail(List<TrimStep.Cut> cuts, LatencyTable latencyTable) implements StepDetail {
+public record TrimDetail(List<Cut> cuts, LatencyTable latencyTable) implements StepDetail {
 
     public TrimDetail {
         cuts = List.copyOf(cuts);

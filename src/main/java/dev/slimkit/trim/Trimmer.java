@@ -179,4 +179,68 @@ public final class Trimmer {
         return out;
     }
 
+
+    /**
+     * {@link #trimChannels}, checked: the result must compute what {@code model} computes with the
+     * removed channels zeroed, to {@code tolerance} on a fixed random batch.
+     *
+     * @return the trimmed model and the largest difference seen
+     * @throws IllegalStateException when the check fails (nothing is changed; the trimmed copy is closed)
+     */
+    static Checked trimChecked(SlimModel model, List<ChannelGroup> groups, Map<String, int[]> keep, String name,
+            double tolerance) {
+        SlimModel trimmed = trimChannels(model, groups, keep, name);
+        double error;
+        try (SlimModel zeroed = zeroRemoved(model, groups, keep)) {
+            dev.slimkit.train.Interrupted.check("trimming");
+            error = maxDifference(trimmed, zeroed);
+        } catch (RuntimeException e) {
+            trimmed.close();
+            throw e;
+        }
+        if (!(error <= tolerance)) {
+            trimmed.close();
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                    "trim equivalence check failed: outputs differ by %.3g (> %.0e) from the original with the"
+                            + " removed channels zeroed; the model was not changed", error, tolerance));
+        }
+        return new Checked(trimmed, error);
+    }
+
+    /** A trimmed model and its equivalence check's max |Δ|. */
+    record Checked(SlimModel model, double error) {}
+
+    /** Max |a(x) − b(x)| on a fixed random batch, in inference mode. */
+    static double maxDifference(SlimModel a, SlimModel b) {
+        dev.slimkit.train.GradMode.disableOnThisThread();
+        try (NDManager m = a.manager().newSubManager()) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed(1234);
+            NDArray x = m.randomNormal(a.inputShape(8));
+            NDArray ya = a.forward(x, false);
+            NDArray yb = b.forward(x.toDevice(b.device(), true), false).toDevice(ya.getDevice(), false);
+            return ya.sub(yb).abs().max().getFloat();
+        }
+    }
+
+    /** {@code spec} with every producer of each listed group at its kept count. */
+    static ModelSpec specFor(ModelSpec spec, List<ChannelGroup> groups, Map<String, Integer> counts) {
+        Map<String, Integer> width = new HashMap<>();
+        for (ChannelGroup g : groups) {
+            Integer n = counts.get(g.producer());
+            if (n != null) {
+                g.producers().forEach(p -> width.put(p, n));
+            }
+        }
+        return spec.withLayers(mapLayers(spec.layers(), "", (path, layer) ->
+                width.containsKey(path) ? layer.withOut(width.get(path)) : layer));
+    }
+
+    /** A pruned source's zeros stay zeros in the channels {@code trimmed} kept, through fine-tuning too. */
+    static void keepZeros(SlimModel trimmed, Set<String> maskedPaths) {
+        Set<String> paths = new java.util.LinkedHashSet<>(maskedPaths);
+        paths.retainAll(trimmed.parameters().keySet());
+        if (!paths.isEmpty()) {
+            trimmed.setMask(dev.slimkit.model.WeightMask.fromZeros(trimmed, paths));
+        }
+    }
 }

@@ -89,11 +89,11 @@ class TrimGroupsTest {
             keep.put(g.producer(), all.subList(0, g.width() / 2).stream().mapToInt(Integer::intValue).sorted().toArray());
         }
         try (SlimModel t = Trimmer.trimChannels(model, groups, keep, "t"); SlimModel z = Trimmer.zeroRemoved(model, groups, keep)) {
-            double d = TrimStep.maxDifference(t, z);
+            double d = Trimmer.maxDifference(t, z);
             assertTrue(d <= TrimStep.TOLERANCE, kind + ": max diff " + d);
             assertTrue(t.spec().macs() < model.spec().macs());
             // and the cut is not a no-op: the zeroed model differs from the original
-            assertTrue(TrimStep.maxDifference(model, z) > 1e-3, kind + ": zeroing changed nothing");
+            assertTrue(Trimmer.maxDifference(model, z) > 1e-3, kind + ": zeroing changed nothing");
         }
     }
 
@@ -121,8 +121,8 @@ class TrimGroupsTest {
         try (SlimModel res = SlimModel.create("resnet20", 10, 1.0, 0); SlimModel t = Slim.trim(res).remove(0.5).cut()) {
             double x = (double) res.spec().macs() / t.spec().macs();
             assertTrue(x >= 3.5, "MACs reduction " + x);
-            assertEquals(TrimStep.params(t.spec()), ModelStats.of(t).params(), "spec parameter count");
-            assertEquals(TrimStep.params(res.spec()), ModelStats.of(res).params());
+            assertEquals(t.spec().params(), ModelStats.of(t).params(), "spec parameter count");
+            assertEquals(res.spec().params(), ModelStats.of(res).params());
         }
     }
 
@@ -165,7 +165,7 @@ class TrimGroupsTest {
             List<ChannelGroup> groups = Groups.of(m.spec());
             assertEquals(List.of("fc1", "fc2"), groups.stream().map(ChannelGroup::producer).toList());
             // l2-group of fc1's channel c: sqrt(|W1[c,:]|² + b1[c]² + |W2[:,c]|²)
-            float[] l2 = Importance.scores(m, groups, TrimStep.Criterion.L2_GROUP, null, 1, 6, 0).get("fc1");
+            float[] l2 = Importance.scores(m, groups, Criterion.L2_GROUP, null, 1, 6, 0).get("fc1");
             for (int c = 0; c < 5; c++) {
                 double s = b1[c] * b1[c];
                 for (double v : w1[c]) {
@@ -233,7 +233,7 @@ class TrimGroupsTest {
                     }
                 }
             }
-            float[] taylor = Importance.scores(m, groups, TrimStep.Criterion.TAYLOR, split, 1, 6, 0).get("fc1");
+            float[] taylor = Importance.scores(m, groups, Criterion.TAYLOR, split, 1, 6, 0).get("fc1");
             double total = 0;
             for (int c = 0; c < 5; c++) {
                 double s = Math.abs(b1[c] * gb1[c]);
@@ -248,7 +248,7 @@ class TrimGroupsTest {
             }
             assertTrue(total > 1e-4, "the gradients are not all zero");
             // two calibration batches of 3 average their gradients; the model's own gradients stay untouched
-            float[] again = Importance.scores(m, groups, TrimStep.Criterion.TAYLOR, split, 1, 6, 0).get("fc1");
+            float[] again = Importance.scores(m, groups, Criterion.TAYLOR, split, 1, 6, 0).get("fc1");
             assertEquals(taylor[0], again[0], 1e-6, "calibration does not accumulate into the model");
         }
     }
@@ -306,15 +306,15 @@ class TrimGroupsTest {
         float[] sb = new float[16];
         Arrays.fill(sb, 1);
         try (SlimModel m = SlimModel.create("cnn-small", 4, 0.5, 0)) {
-            TrimStep step = Slim.trim(m).remove(0.5).global(true).round(1);
+            WidthTarget step = new WidthTarget(0.5, 0, 0, true, TrimStep.DEFAULT_MAX_PER_LAYER, 1);
             Map<String, Integer> c = step.globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20);
             assertEquals(2, c.get("a"), "a loses its 15 weak channels but at most 0.9 of 16 = 14");
             assertEquals(10, c.get("b"), "the other 6 come from b");
-            TrimStep tight = Slim.trim(m).remove(0.5).global(true).maxPerLayer(0.99).round(1);
+            WidthTarget tight = new WidthTarget(0.5, 0, 0, true, 0.99, 1);
             Map<String, Integer> all = tight.globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 1000);
             assertEquals(1, all.get("a"), "never empty");
             assertEquals(1, all.get("b"), "never empty");
-            assertEquals(8, Slim.trim(m).remove(0.5).global(true).globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20)
+            assertEquals(8, new WidthTarget(0.5, 0, 0, true, TrimStep.DEFAULT_MAX_PER_LAYER, TrimStep.DEFAULT_ROUND).globalCounts(List.of(a, b), Map.of("a", sa, "b", sb), 20)
                     .get("a"), "round 8 still applies");
         }
         try (SlimModel res = SlimModel.create("resnet20", 4, 0.5, 2)) {
@@ -343,7 +343,7 @@ class TrimGroupsTest {
             TrimStep thrice = Slim.trim(m).remove(0.5).cuts(3).epochsPerCut(0);
             try (SlimModel a = once.cut(); SlimModel b = thrice.cut()) {
                 assertEquals(a.spec(), b.spec(), "three cuts end at the one-cut widths");
-                List<TrimStep.Cut> cuts = thrice.cuts();
+                List<Cut> cuts = thrice.cuts();
                 assertEquals(3, cuts.size());
                 assertTrue(cuts.get(0).macs() > cuts.get(1).macs() && cuts.get(1).macs() > cuts.get(2).macs(), cuts.toString());
             }
@@ -384,9 +384,9 @@ class TrimGroupsTest {
         LatencyTable.Timer floor = (model, batch) -> 10 + model.spec().macs() / 1e6;
         try (SlimModel res = SlimModel.create("resnet20", 4, 0.5, 0)) {
             double base = floor.ms(res, 8);
-            double narrowest = 10 + TrimStep.specFor(res.spec(), Groups.of(res.spec()), Groups.of(res.spec()).stream()
+            double narrowest = 10 + Trimmer.specFor(res.spec(), Groups.of(res.spec()), Groups.of(res.spec()).stream()
                     .collect(java.util.stream.Collectors.toMap(ChannelGroup::producer,
-                            g -> TrimStep.keptCount(g.width(), 0.75, 2)))).macs() / 1e6;
+                            g -> WidthTarget.keptCount(g.width(), 0.75, 2)))).macs() / 1e6;
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Slim.trim(res).latency(0.1).latencyBatch(8).timer(floor).round(2).cut());
             assertEquals(String.format(java.util.Locale.ROOT, "cannot reach [0.1] of the measured latency (%.3f ms at"

@@ -126,11 +126,11 @@ class TrimTest {
 
     @Test
     void roundingAndNeverEmpty() {
-        assertEquals(24, TrimStep.keptCount(32, 0.3, 8));
-        assertEquals(32, TrimStep.keptCount(64, 0.5, 8));
-        assertEquals(8, TrimStep.keptCount(64, 0.95, 8), "at least one multiple");
-        assertEquals(6, TrimStep.keptCount(6, 0.5, 8), "a narrow layer is not widened");
-        assertEquals(1, TrimStep.keptCount(4, 0.99, 1), "never empty");
+        assertEquals(24, WidthTarget.keptCount(32, 0.3, 8));
+        assertEquals(32, WidthTarget.keptCount(64, 0.5, 8));
+        assertEquals(8, WidthTarget.keptCount(64, 0.95, 8), "at least one multiple");
+        assertEquals(6, WidthTarget.keptCount(6, 0.5, 8), "a narrow layer is not widened");
+        assertEquals(1, WidthTarget.keptCount(4, 0.99, 1), "never empty");
         try (SlimModel model = SlimModel.create("lenet5", 10, 1.0, 0); SlimModel t = Slim.trim(model).remove(0.5).round(8).cut()) {
             for (Layer l : t.spec().layers()) {
                 if (l.kind() == Layer.Kind.CONV || l.kind() == Layer.Kind.LINEAR) {

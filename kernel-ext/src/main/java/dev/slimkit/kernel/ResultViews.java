@@ -12,7 +12,7 @@ import dev.slimkit.prune.PruneDetail;
 import dev.slimkit.report.Charts;
 import dev.slimkit.report.Tables;
 import dev.slimkit.trim.TrimDetail;
-import dev.slimkit.trim.TrimStep;
+import dev.slimkit.trim.Cut;
 import dev.slimkit.step.StepResult;
 import dev.slimkit.train.Evaluation;
 import java.util.LinkedHashMap;
@@ -92,7 +92,7 @@ final class ResultViews {
             sink.display(Tables.latencyTable(detail.latencyTable(), source + ": measured latency of candidate widths"
                     + " (one group cut, the rest whole)"));
         }
-        List<TrimStep.Cut> cuts = detail.cuts();
+        List<Cut> cuts = detail.cuts();
         if (cuts.size() > 1 && cuts.stream().noneMatch(c -> Double.isNaN(c.accuracyAfterCut()))) {
             double[] k = cuts.stream().mapToDouble(c -> c.step()).toArray();
             Map<String, double[][]> acc = new LinkedHashMap<>();
