@@ -1,6 +1,11 @@
 package dev.slimkit.recipe;
 
 import java.util.ArrayList;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +14,8 @@ import java.util.Map;
 /**
  * The grammar of one command (a magic, or a pipeline stage line) and its parser: positional
  * names, {@code --key value} and {@code --key=value} options, flags, old spellings that answer
- * with their new name, and {@code --help}. Each bad input becomes a {@link RecipeError} whose one
+ * with their new name, and {@code --help}. Parsing is picocli's (a command spec built from the
+ * declarations, see {@link #parse}). Each bad input becomes a {@link RecipeError} whose one
  * line names the command, the offending value and what is allowed; {@link #usage()} is generated
  * from the same grammar. A step's grammar is made from its declarations ({@link StepKind#grammar()}).
  */
@@ -127,82 +133,114 @@ public final class Grammar {
     }
 
     /**
-     * Parses {@code args} against the schema.
+     * Parses {@code args} against the schema with picocli (a command spec built from the
+     * declarations; {@code @file} expansion off), after answering old spellings and values given
+     * to flags; picocli's exceptions become one-line {@link RecipeError}s.
      *
-     * @throws RecipeError for an unknown option, a missing value or positional, or too many
-     *     positionals
+     * @throws RecipeError for an unknown option, a missing value or positional, an option given
+     *     twice, or too many positionals
      */
     public Parsed parse(List<String> args) {
+        refuseOldSpellings(args);
+        CommandLine line = new CommandLine(commandSpec());
+        line.setExpandAtFiles(false);
+        CommandLine.ParseResult result;
+        try {
+            result = line.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.MissingParameterException e) {
+            throw e.getMissing().isEmpty() ? new RecipeError("%" + magic + ": " + e.getMessage()) : missing(e.getMissing().get(0));
+        } catch (CommandLine.OverwrittenOptionException e) {
+            throw new RecipeError("%" + magic + ": " + ((OptionSpec) e.getOverwritten()).longestName()
+                    + " is given twice; give it once");
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            throw e.getUnmatched().isEmpty() ? new RecipeError("%" + magic + ": " + e.getMessage())
+                    : unmatched(e.getUnmatched().get(0));
+        } catch (CommandLine.ParameterException e) {
+            throw new RecipeError("%" + magic + ": " + e.getMessage() + " (see %" + magic + " --help)");
+        }
         Map<String, String> values = new LinkedHashMap<>();
-        List<String> given = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.startsWith("--") && arg.length() > 2) {
-                String key = arg.substring(2);
-                String value = null;
-                int eq = key.indexOf('=');
-                if (eq >= 0) {
-                    value = key.substring(eq + 1);
-                    key = key.substring(0, eq);
-                }
-                Option option = options.get(key);
-                if (option == null && renamed.containsKey(key)) {
-                    String next = value != null ? value : i + 1 < args.size() && !args.get(i + 1).startsWith("--")
-                            ? args.get(i + 1) : null;
-                    Renamed r = renamed.get(key);
-                    throw new RecipeError("%" + magic + ": --" + key + " is now --" + r.now() + " (" + r.because()
-                            + "); write --" + r.now() + (next == null ? "" : " " + next));
-                }
-                if (option == null) {
-                    throw new RecipeError(
-                            "%" + magic + ": unknown option [--" + key + "]; options: "
-                                    + optionList() + " (see %" + magic + " --help)");
-                }
-                if (option.flag) {
-                    if (value != null) {
-                        throw new RecipeError("%" + magic + ": --" + key + " takes no value, got [" + value + "]");
-                    }
-                    value = "true";
-                } else if (value == null) {
-                    if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && args.get(i + 1).length() > 2)) {
-                        throw new RecipeError(
-                                "%" + magic + ": --" + key + " needs a value " + option.value
-                                        + " (" + option.help + ")");
-                    }
-                    value = args.get(++i);
-                }
-                if (values.containsKey(key)) {
-                    throw new RecipeError("%" + magic + ": --" + key + " is given twice; give it once");
-                }
-                values.put(key, value);
-            } else if (arg.startsWith("-") && arg.length() > 1 && !isNumber(arg)) {
-                throw new RecipeError(
-                        "%" + magic + ": unknown option [" + arg + "]; options are written --name (see %"
-                                + magic + " --help)");
-            } else {
-                given.add(arg);
-            }
+        for (OptionSpec o : result.matchedOptions()) {
+            values.put(o.longestName().substring(2), String.valueOf((Object) o.getValue()));
         }
         Map<String, List<String>> positional = new LinkedHashMap<>();
-        int at = 0;
-        for (Positional p : positionals) {
-            if (p.many) {
-                if (at >= given.size()) {
-                    throw new RecipeError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
-                }
-                positional.put(p.name, List.copyOf(given.subList(at, given.size())));
-                at = given.size();
-            } else if (at < given.size()) {
-                positional.put(p.name, List.of(given.get(at++)));
-            } else {
-                throw new RecipeError("%" + magic + ": missing " + p.name + " (" + p.help + "); usage: " + synopsisLine());
-            }
-        }
-        if (at < given.size()) {
-            throw new RecipeError(
-                    "%" + magic + ": unexpected argument [" + given.get(at) + "]; usage: " + synopsisLine());
+        for (PositionalParamSpec p : result.matchedPositionals()) {
+            Object v = p.getValue();
+            positional.put(p.paramLabel(), v instanceof String[] many ? List.of(many) : List.of((String) v));
         }
         return new Parsed(magic, positional, values);
+    }
+
+    private CommandSpec commandSpec() {
+        CommandSpec spec = CommandSpec.create().name("%" + magic);
+        for (Option o : options.values()) {
+            spec.addOption(OptionSpec.builder("--" + o.name).paramLabel(o.flag ? "" : o.value).description(o.help)
+                    .arity(o.flag ? "0" : "1").type(o.flag ? boolean.class : String.class).build());
+        }
+        for (int i = 0; i < positionals.size(); i++) {
+            Positional p = positionals.get(i);
+            spec.addPositional(PositionalParamSpec.builder().index(p.many ? i + "..*" : Integer.toString(i))
+                    .arity(p.many ? "1..*" : "1").required(true).paramLabel(p.name).description(p.help)
+                    .type(p.many ? String[].class : String.class).build());
+        }
+        return spec;
+    }
+
+    /**
+     * Old spellings answer with their new name; a flag given a value ({@code --flag=x}), an option
+     * without one and a bare {@code --} are refused, each with slimkit's own line.
+     */
+    private void refuseOldSpellings(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) { // picocli's end of options; slimkit has none
+                throw unmatched(arg);
+            }
+            if (!arg.startsWith("--") || arg.length() <= 2) {
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            String value = eq < 0 ? null : arg.substring(eq + 1);
+            Renamed r = options.containsKey(key) ? null : renamed.get(key);
+            if (r != null) {
+                String next = value != null ? value : i + 1 < args.size() && !args.get(i + 1).startsWith("--")
+                        ? args.get(i + 1) : null;
+                throw new RecipeError("%" + magic + ": --" + key + " is now --" + r.now() + " (" + r.because()
+                        + "); write --" + r.now() + (next == null ? "" : " " + next));
+            }
+            Option o = options.get(key);
+            if (o != null && o.flag && value != null) {
+                throw new RecipeError("%" + magic + ": --" + key + " takes no value, got [" + value + "]");
+            }
+            boolean noValueNext = i + 1 >= args.size() || args.get(i + 1).startsWith("--") && args.get(i + 1).length() > 2;
+            if (o != null && !o.flag && value == null && noValueNext) {
+                throw new RecipeError("%" + magic + ": --" + key + " needs a value " + o.value + " (" + o.help + ")");
+            }
+        }
+    }
+
+    private RecipeError missing(ArgSpec what) {
+        if (what instanceof OptionSpec o) {
+            Option option = options.get(o.longestName().substring(2));
+            return new RecipeError("%" + magic + ": --" + option.name + " needs a value " + option.value + " ("
+                    + option.help + ")");
+        }
+        String name = what.paramLabel();
+        String help = positionals.stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow().help;
+        return new RecipeError("%" + magic + ": missing " + name + " (" + help + "); usage: " + synopsisLine());
+    }
+
+    private RecipeError unmatched(String arg) {
+        if (arg.startsWith("--") && arg.length() > 2) {
+            int eq = arg.indexOf('=');
+            return new RecipeError("%" + magic + ": unknown option [" + (eq < 0 ? arg : arg.substring(0, eq))
+                    + "]; options: " + optionList() + " (see %" + magic + " --help)");
+        }
+        if (arg.startsWith("-") && arg.length() > 1 && !isNumber(arg)) {
+            return new RecipeError("%" + magic + ": unknown option [" + arg + "]; options are written --name (see %"
+                    + magic + " --help)");
+        }
+        return new RecipeError("%" + magic + ": unexpected argument [" + arg + "]; usage: " + synopsisLine());
     }
 
     private String synopsisLine() {

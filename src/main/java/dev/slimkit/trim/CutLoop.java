@@ -34,11 +34,14 @@ final class CutLoop {
     private double accuracyAfterCut = Double.NaN;
     private double accuracyAfterRecalibration = Double.NaN;
 
-    /** A loop for {@code step}; {@code run} null: cut only (no evaluation, recalibration or fine-tuning). */
-    CutLoop(TrimStep step, Step<TrimStep>.Run run) {
+    /**
+     * A loop for {@code step} on its {@code source} model (only read); {@code run} null: cut only (no
+     * evaluation, recalibration or fine-tuning).
+     */
+    CutLoop(TrimStep step, SlimModel source, Step<TrimStep>.Run run) {
         this.step = step;
         this.run = run;
-        this.source = step.model();
+        this.source = source;
         this.latency = step.latencyTarget > 0
                 ? new LatencySearch(source, step.latencyTarget, step.latencyBatch, step.timer, step.roundTo) : null;
         this.split = run == null || step.data() == null ? null : step.data().validation().orElse(step.data().test());

@@ -407,13 +407,13 @@ public final class TrimStep extends Step<TrimStep> {
      */
     public SlimModel cut() {
         validate();
-        last = new CutLoop(this, null);
+        last = new CutLoop(this, source, null);
         return last.run();
     }
 
     @Override
     protected SlimModel execute(Run run) {
-        last = new CutLoop(this, run);
+        last = new CutLoop(this, source, run);
         return last.run();
     }
 
