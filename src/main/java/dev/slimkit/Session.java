@@ -1,5 +1,7 @@
 package dev.slimkit;
 
+import dev.slimkit.report.Html;
+
 import dev.slimkit.data.ImageData;
 import dev.slimkit.model.SlimModel;
 import java.util.Collections;
@@ -153,5 +155,32 @@ public final class Session implements dev.slimkit.recipe.Context {
 
     private static String safe(String name) {
         return name == null || name.isBlank() ? "NAME" : name;
+    }
+
+    /** What {@code %slimkit} shows: version, engine, device, threads, this session's objects and every command. */
+    public Html overview() {
+        Session session = this;
+        dev.slimkit.measure.Devices d = Slim.devices();
+        StringBuilder html = new StringBuilder("<div><b>slimkit ").append(Slim.VERSION).append("</b> · DJL ")
+                .append(ai.djl.engine.Engine.getDjlVersion()).append(" · libtorch ").append(d.libtorchVersion()).append(" (")
+                .append(d.flavor()).append(d.cudaBuild() ? ", CUDA build" : ", CPU build").append(") · device ")
+                .append(d.defaultDevice()).append(" · GPUs: ").append(d.gpuCount()).append(" · ")
+                .append(dev.slimkit.measure.Latency.threads()).append(" threads</div>");
+        d.gpus().forEach(g -> html.append("<div>").append(Html.escape(g.toString())).append("</div>"));
+        if (d.warning() != null) {
+            html.append("<div><b>warning:</b> ").append(Html.escape(d.warning())).append("</div>");
+        }
+        html.append("<div>data: ").append(names(session.allData().keySet())).append(" · models: ")
+                .append(names(session.allModels().keySet())).append("</div>")
+                .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
+        for (dev.slimkit.recipe.Grammar m : dev.slimkit.recipe.Commands.ALL) {
+            html.append("<tr><td style=\"text-align:left\"><code>").append(Html.escape(m.usage().lines().findFirst().orElse("")))
+                    .append("</code></td><td style=\"text-align:left\">").append(Html.escape(m.summary())).append("</td></tr>");
+        }
+        return Html.of(html.append("</tbody></table><div>Each command prints its options with <code>--help</code>.</div>").toString());
+    }
+
+    private static String names(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : Html.escape(String.join(", ", names));
     }
 }

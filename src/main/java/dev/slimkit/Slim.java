@@ -147,7 +147,7 @@ public final class Slim {
     }
 
     /** How many highest-loss images {@code %eval} shows unless told otherwise. */
-    public static final int WORST_IMAGES = 8;
+    public static final int WORST_IMAGES = dev.slimkit.train.TopLoss.DEFAULT_COUNT;
 
     /**
      * The {@code n} test images of {@code data} on which {@code model} has the highest loss, worst

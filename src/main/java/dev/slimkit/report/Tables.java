@@ -153,29 +153,53 @@ public final class Tables {
     }
 
     /**
-     * A step's before/after figures: parameters, non-zero, trainable, MACs, size in memory and
-     * test accuracy (when measured), with the change as a ratio.
+     * Before/after figures of a model: parameters, non-zero, trainable, MACs, size in memory and
+     * test accuracy (NaN: not measured, shown as –), with the change as a ratio.
      */
-    public static Table stepResult(dev.slimkit.step.StepResult result) {
+    public static Table beforeAfter(ModelStats b, ModelStats a, double accBefore, double accAfter, String title) {
         StringColumn metric = StringColumn.create("");
         StringColumn before = StringColumn.create("before");
         StringColumn after = StringColumn.create("after");
         StringColumn change = StringColumn.create("after / before");
-        addRow(metric, before, after, change, "params", result.before().params(), result.after().params());
-        addRow(metric, before, after, change, "non-zero params", result.before().nonzeroParams(), result.after().nonzeroParams());
-        addRow(metric, before, after, change, "trainable params", result.before().trainableParams(), result.after().trainableParams());
-        addRow(metric, before, after, change, "MACs", result.before().macs(), result.after().macs());
-        addRow(metric, before, after, change, "bytes in memory", result.before().bytes(), result.after().bytes());
-        double accBefore = result.evaluationBefore() == null ? Double.NaN : result.evaluationBefore().accuracy();
-        double accAfter = result.accuracy();
+        addRow(metric, before, after, change, "params", b.params(), a.params());
+        addRow(metric, before, after, change, "non-zero params", b.nonzeroParams(), a.nonzeroParams());
+        addRow(metric, before, after, change, "trainable params", b.trainableParams(), a.trainableParams());
+        addRow(metric, before, after, change, "MACs", b.macs(), a.macs());
+        addRow(metric, before, after, change, "bytes in memory", b.bytes(), a.bytes());
         metric.append("test accuracy");
         before.append(Double.isNaN(accBefore) ? "–" : String.format(java.util.Locale.ROOT, "%.4f", accBefore));
         after.append(Double.isNaN(accAfter) ? "–" : String.format(java.util.Locale.ROOT, "%.4f", accAfter));
         change.append(Double.isNaN(accBefore) || Double.isNaN(accAfter) ? "–"
                 : String.format(java.util.Locale.ROOT, "%+.4f", accAfter - accBefore));
-        String title = String.format(java.util.Locale.ROOT, "%s → %s (%.1f s)%s", result.step(), result.model(),
-                result.seconds(), result.notes().isEmpty() ? "" : " — " + String.join("; ", result.notes()));
         return Table.create(title, metric, before, after, change);
+    }
+
+    /**
+     * A table of plain rows: a column is whole numbers when every non-null cell in it is a {@code
+     * Long} (a null is a missing cell), else text.
+     */
+    public static Table rows(String title, List<String> headers, List<List<Object>> rows) {
+        Table t = Table.create(title);
+        for (int c = 0; c < headers.size(); c++) {
+            int col = c;
+            boolean numbers = rows.stream().map(r -> r.get(col)).allMatch(v -> v == null || v instanceof Long);
+            if (numbers) {
+                LongColumn column = LongColumn.create(headers.get(c));
+                rows.forEach(r -> {
+                    if (r.get(col) == null) {
+                        column.appendMissing();
+                    } else {
+                        column.append((Long) r.get(col));
+                    }
+                });
+                t.addColumns(column);
+            } else {
+                StringColumn column = StringColumn.create(headers.get(c));
+                rows.forEach(r -> column.append(r.get(col) == null ? "" : r.get(col).toString()));
+                t.addColumns(column);
+            }
+        }
+        return t;
     }
 
     private static void addRow(StringColumn metric, StringColumn before, StringColumn after, StringColumn change,
@@ -223,49 +247,6 @@ public final class Tables {
         return Table.create(title, layer, params, sb, sa, nonzero);
     }
 
-    /**
-     * The channel groups of a trim, one per row: the first producer, the kind (sequential,
-     * block-inner, residual), width, and every other layer cut with it (other producers, norms,
-     * consumers' inputs).
-     */
-    public static Table groups(List<dev.slimkit.trim.ChannelGroup> groups, String title) {
-        StringColumn producer = StringColumn.create("producer");
-        StringColumn kind = StringColumn.create("kind");
-        LongColumn width = LongColumn.create("channels");
-        StringColumn with = StringColumn.create("cut together with");
-        for (var g : groups) {
-            producer.append(g.producer() + ".out");
-            kind.append(g.kind().label());
-            width.append(g.width());
-            List<String> parts = new java.util.ArrayList<>();
-            g.producers().stream().skip(1).forEach(p -> parts.add(p + ".out"));
-            parts.addAll(g.norms());
-            g.consumers().forEach(c -> parts.add(c.toString()));
-            with.append(String.join(", ", parts));
-        }
-        return Table.create(title, producer, kind, width, with);
-    }
-
-    /** A latency table of a latency target: group, candidate width, measured ms, against the original. */
-    public static Table latencyTable(dev.slimkit.trim.LatencyTable t, String title) {
-        StringColumn group = StringColumn.create("group");
-        LongColumn width = LongColumn.create("channels kept");
-        StringColumn ms = StringColumn.create("ms");
-        StringColumn ratio = StringColumn.create("of the original");
-        group.append("(original)");
-        width.appendMissing();
-        ms.append(String.format(java.util.Locale.ROOT, "%.3f", t.baseMs()));
-        ratio.append("1.000");
-        for (var r : t.rows()) {
-            group.append(r.group());
-            width.append(r.width());
-            ms.append(String.format(java.util.Locale.ROOT, "%.3f", r.ms()));
-            ratio.append(String.format(java.util.Locale.ROOT, "%.3f", r.ms() / t.baseMs()));
-        }
-        return Table.create(title, group, width, ms, ratio);
-    }
-
-    /** Named figures, one per row. */
     /** The most frequent mistakes under a confusion matrix: true class, predicted as, images, share. */
     public static Table mostConfused(List<dev.slimkit.train.Evaluation.Confusion> pairs, List<String> classNames,
             String title) {

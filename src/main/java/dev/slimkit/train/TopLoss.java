@@ -12,6 +12,9 @@ package dev.slimkit.train;
  */
 public record TopLoss(int index, int trueClass, int predicted, double probability, double loss) {
 
+    /** How many highest-loss images are shown unless told otherwise ({@code %eval --worst}, {@code Slim.WORST_IMAGES}). */
+    public static final int DEFAULT_COUNT = 8;
+
     /** Whether the prediction is right (a low-confidence right answer can still rank high). */
     public boolean correct() {
         return trueClass == predicted;

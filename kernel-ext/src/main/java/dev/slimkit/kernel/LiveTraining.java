@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.Html;
 import dev.slimkit.report.TrainingCharts;
 import dev.slimkit.train.FitListener;
 import dev.slimkit.model.History;

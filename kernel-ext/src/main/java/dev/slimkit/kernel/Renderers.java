@@ -1,5 +1,7 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.Html;
+import dev.slimkit.view.Views;
 import dev.slimkit.step.StepResult;
 import dev.slimkit.model.ModelStats;
 import dev.slimkit.report.Charts;
@@ -49,7 +51,7 @@ public final class Renderers {
         renderer.createRegistration(StepResult.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register((result, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML,
-                        () -> Tables.toHtml(Tables.stepResult(result))));
+                        () -> Tables.toHtml(Views.summary(result))));
         renderer.createRegistration(ModelStats.class)
                 .preferring(MIMEType.TEXT_HTML)
                 .register((stats, ctx) -> ctx.renderIfRequested(MIMEType.TEXT_HTML,

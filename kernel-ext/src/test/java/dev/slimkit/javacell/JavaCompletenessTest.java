@@ -1,9 +1,9 @@
-package dev.slimkit.kernel;
+package dev.slimkit.javacell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.slimkit.kernel.JavaCompleteness.Result;
-import dev.slimkit.kernel.JavaCompleteness.Status;
+import dev.slimkit.javacell.JavaCompleteness.Result;
+import dev.slimkit.javacell.JavaCompleteness.Status;
 import org.junit.jupiter.api.Test;
 
 class JavaCompletenessTest {

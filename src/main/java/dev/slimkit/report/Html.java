@@ -1,4 +1,4 @@
-package dev.slimkit.kernel;
+package dev.slimkit.report;
 
 /** A piece of HTML for the notebook (rendered as {@code text/html}, with a plain-text fallback). */
 public record Html(String html, String text) {

@@ -1,23 +1,19 @@
-package dev.slimkit.kernel;
+package dev.slimkit.recipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slimkit.recipe.Grammar;
-import dev.slimkit.recipe.Setting;
-import dev.slimkit.recipe.StepKind;
-import dev.slimkit.recipe.Steps;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every step magic is its registered step's grammar: the same options, help and defaults as its stage line. */
-class MagicSchemasTest {
+/** Every step command is its registered step's grammar: the same options, help and defaults as its stage line. */
+class CommandsTest {
 
     @Test
     void everyStepMagicIsItsDeclaredGrammar() {
         for (StepKind<?> kind : Steps.ALL) {
-            Grammar magic = MagicSchemas.ALL.stream().filter(g -> g.magic().equals(kind.name())).findFirst()
+            Grammar magic = Commands.ALL.stream().filter(g -> g.magic().equals(kind.name())).findFirst()
                     .orElseThrow(() -> new AssertionError("no %" + kind + " magic"));
             assertSame(kind.grammar(), magic, kind.name());
             List<String> declared = kind.settings().stream().map(Setting::name).toList();
@@ -31,10 +27,10 @@ class MagicSchemasTest {
 
     @Test
     void everyMagicDocumentsItsOptions() {
-        for (Grammar m : MagicSchemas.ALL) {
+        for (Grammar m : Commands.ALL) {
             assertTrue(m.usage().startsWith("%" + m.magic()), m.magic());
         }
-        assertTrue(MagicSchemas.TRAIN.usage().contains("--schedule S"));
-        assertTrue(MagicSchemas.PRUNE.usage().contains("--mode M"));
+        assertTrue(Commands.TRAIN.usage().contains("--schedule S"));
+        assertTrue(Commands.PRUNE.usage().contains("--mode M"));
     }
 }

@@ -1,26 +1,21 @@
-package dev.slimkit.kernel;
+package dev.slimkit.recipe;
 
 import dev.slimkit.model.Architectures;
-import dev.slimkit.recipe.DistillSettings;
-import dev.slimkit.recipe.Grammar;
-import dev.slimkit.recipe.PruneSettings;
-import dev.slimkit.recipe.TrainSettings;
-import dev.slimkit.recipe.TransferSettings;
-import dev.slimkit.recipe.TrimSettings;
 import dev.slimkit.train.TrainConfig;
 import java.util.List;
 
 /**
- * The grammar of every slimkit magic: the steps' come from their declarations in the registry
- * ({@link dev.slimkit.recipe.Steps}); the others (data, models, evaluation, files) are declared here.
+ * The grammar of every slimkit command (a magic, or the same words in a Java call's parser): the
+ * steps' come from their declarations in the registry ({@link Steps}); the others (data, models,
+ * evaluation, files, pipelines, sweeps) are declared here.
  */
-final class MagicSchemas {
+public final class Commands {
 
-    private MagicSchemas() {}
+    private Commands() {}
 
     private static final TrainConfig D = TrainConfig.defaults();
 
-    static final Grammar DATA = Grammar.of("data", "Load a data set into the session under NAME.")
+    public static final Grammar DATA = Grammar.of("data", "Load a data set into the session under NAME.")
             .positional("NAME", "session name of the data set")
             .option("source", "SOURCE", "fashion-mnist (Debian package), synthetic, idx:DIR, or folder:DIR (one sub-folder"
                     + " of PNG/JPEG/BMP/GIF images per class) (default fashion-mnist)")
@@ -38,7 +33,7 @@ final class MagicSchemas {
             .option("val", "FRACTION", "move this fraction of training images to a validation split, e.g. 0.1"
                     + " (after --labels: of the labelled ones)")
             .option("seed", "S", "seed of the labelled draw, the validation split and a folder's test split (default 0)");
-    static final Grammar MODEL = Grammar.of("model",
+    public static final Grammar MODEL = Grammar.of("model",
             "Build a fresh model into the session under NAME, or load a PyTorch base from a TorchScript file.")
             .positional("NAME", "session name of the model")
             .option("arch", "ARCH", "architecture: " + String.join(", ", Architectures.NAMES))
@@ -51,9 +46,9 @@ final class MagicSchemas {
             .option("data", "D", "take classes and image shape from session data D")
             .option("width", "X", "width multiplier (default 1)")
             .option("seed", "S", "seed of the initial weights (default 0)");
-    static final Grammar TRAIN = TrainSettings.KIND.grammar();
-    static final Grammar TRANSFER = TransferSettings.KIND.grammar();
-    static final Grammar LR_FIND = Grammar.of("lr-find",
+    public static final Grammar TRAIN = TrainSettings.KIND.grammar();
+    public static final Grammar TRANSFER = TransferSettings.KIND.grammar();
+    public static final Grammar LR_FIND = Grammar.of("lr-find",
             "Learning-rate range test (Smith; fastai's lr_find): train NAME for a few steps on D's training split at a"
                     + " rate growing from --start to --end, chart loss against rate and suggest one; NAME's weights,"
                     + " batch-norm statistics and history are restored exactly afterwards.")
@@ -67,24 +62,24 @@ final class MagicSchemas {
             .option("optimizer", "OPT", "adam or sgd (default adam)")
             .option("weight-decay", "X", "L2 weight decay (default " + D.weightDecay() + ")")
             .option("seed", "S", "seed of the shuffling (default " + D.seed() + ")");
-    static final Grammar DISTILL = DistillSettings.KIND.grammar();
-    static final Grammar PRUNE = PruneSettings.KIND.grammar();
-    static final Grammar SENSITIVITY = Grammar.of("sensitivity",
+    public static final Grammar DISTILL = DistillSettings.KIND.grammar();
+    public static final Grammar PRUNE = PruneSettings.KIND.grammar();
+    public static final Grammar SENSITIVITY = Grammar.of("sensitivity",
             "Prune one layer at a time at each level and chart accuracy against sparsity per layer.")
             .positional("NAME", "session model (left unchanged)")
             .option("data", "D", "session data (its validation split is used; one is carved from training, with a note,"
                     + " when it has none)")
             .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
             .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
-    static final Grammar TRIM = TrimSettings.KIND.grammar();
-    static final Grammar EVAL = Grammar.of("eval", "Evaluate model NAME on the test split of data D.")
+    public static final Grammar TRIM = TrimSettings.KIND.grammar();
+    public static final Grammar EVAL = Grammar.of("eval", "Evaluate model NAME on the test split of data D.")
             .positional("NAME", "session model")
             .option("data", "D", "session data (its test split is used)")
-            .option("worst", "N", "show the N test images with the highest loss (default " + dev.slimkit.Slim.WORST_IMAGES
+            .option("worst", "N", "show the N test images with the highest loss (default " + dev.slimkit.train.TopLoss.DEFAULT_COUNT
                     + "; 0 for none)");
-    static final Grammar SUMMARY = Grammar.of("summary", "Per-layer table and parameter chart of model NAME.")
+    public static final Grammar SUMMARY = Grammar.of("summary", "Per-layer table and parameter chart of model NAME.")
             .positional("NAME", "session model");
-    static final Grammar COMPARE = Grammar.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
+    public static final Grammar COMPARE = Grammar.of("compare", "Compare models: size, MACs, measured latency, accuracy, Pareto charts.")
             .positionals("NAME", "session models to compare")
             .option("data", "D", "session data for accuracy (omit to skip accuracy)")
             .option("against", "NAME", "also sum up every other model's gain against model NAME (one of those"
@@ -92,22 +87,22 @@ final class MagicSchemas {
             .option("runtime", "djl,onnx", "runtimes to time each model in: djl (default), onnx (ONNX Runtime on the"
                     + " model's checked ONNX export), or both, shown side by side")
             .flag("no-latency", "skip the latency measurement");
-    static final Grammar SAVE = Grammar.of("save", "Save model NAME to PATH as one self-describing file.")
+    public static final Grammar SAVE = Grammar.of("save", "Save model NAME to PATH as one self-describing file.")
             .positional("NAME", "session model")
             .positional("PATH", "file to write (e.g. models/student.slim)");
-    static final Grammar EXPORT = Grammar.of("export", "Write model NAME as ONNX, checked in ONNX Runtime first.")
+    public static final Grammar EXPORT = Grammar.of("export", "Write model NAME as ONNX, checked in ONNX Runtime first.")
             .positional("NAME", "session model")
             .positional("FILE", "ONNX file to write (e.g. models/slim.onnx)")
             .option("data", "D", "check on the first 32 test images of session data D (default: seeded random images)");
-    static final Grammar LOAD = Grammar.of("load", "Load a model file into the session under NAME.")
+    public static final Grammar LOAD = Grammar.of("load", "Load a model file into the session under NAME.")
             .positional("NAME", "session name for the loaded model")
             .positional("PATH", "file written by %save or Slim.save")
             .flag("replace", "replace a session model of the same NAME (else refused)");
-    static final Grammar DROP = Grammar.of("drop", "Remove model NAME from the session and free its memory.")
+    public static final Grammar DROP = Grammar.of("drop", "Remove model NAME from the session and free its memory.")
             .positional("NAME", "session model");
-    static final Grammar PIPELINE = Grammar.of("%pipeline",
+    public static final Grammar PIPELINE = Grammar.of("%pipeline",
             "Run BASE through the stages in the cell's body, one a line as that step's options without NAME and --data"
-                    + " (" + dev.slimkit.recipe.Steps.names() + "; # comments), judging every model on complexity, accuracy,"
+                    + " (" + Steps.names() + "; # comments), judging every model on complexity, accuracy,"
                     + " efficiency and scalability.")
             .positional("BASE", "session model to start from (left unchanged)")
             .option("data", "D", "session data every stage trains on and every model is judged on")
@@ -116,7 +111,7 @@ final class MagicSchemas {
             .option("as", "PREFIX", "name stage models PREFIX-STAGE and the final one PREFIX (default BASE-slim)")
             .flag("control", "also train the final architecture from scratch for the same total epochs")
             .flag("no-latency", "skip latency, throughput and thread measurements");
-    static final Grammar SWEEP = Grammar.of("%sweep",
+    public static final Grammar SWEEP = Grammar.of("%sweep",
             "Run a search over pipeline recipes: the body is %%pipeline stage lines in which any value may be a set"
                     + " {a,b,c}; every combination (the Cartesian product) is a trial, a pipeline run on BASE. Results table"
                     + " and Pareto chart update as trials finish; a failing trial is a row with its error.")
@@ -131,9 +126,9 @@ final class MagicSchemas {
             .option("sample", "N", "run N trials drawn at random from the product (with --seed)")
             .option("seed", "S", "seed of --sample (default 0)")
             .flag("no-latency", "skip latency, throughput and thread measurements of each trial's model");
-    static final Grammar OVERVIEW = Grammar.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
+    public static final Grammar OVERVIEW = Grammar.of("slimkit", "Show slimkit's version, engine, device, session objects and commands.");
 
     /** Every magic's schema, in the order %slimkit lists them. */
-    static final List<Grammar> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, LR_FIND, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
+    public static final List<Grammar> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, LR_FIND, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
             EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE, SWEEP);
 }
