@@ -108,21 +108,35 @@ public final class ParetoCharts {
             return chart;
         }
         Function<Double, Double> x = log ? Math::log10 : v -> v;
-        double[] xb;
-        if (log) {
-            xb = AxisFormat.logScale(costs);
-        } else {
-            double max = points.stream().mapToDouble(Pareto.Point::cost).max().orElse(1);
-            double min = points.stream().mapToDouble(Pareto.Point::cost).min().orElse(0);
-            xb = new double[] {Math.min(0, min), max <= 0 ? 1 : max * 1.15};
-        }
+        double[] xb = xBounds(points, costs, log);
         double[] yb = AxisFormat.fractionBounds(points.stream().mapToDouble(Pareto.Point::accuracy).toArray());
         chart.getStyler().setXAxisMin(xb[0]);
         chart.getStyler().setXAxisMax(xb[1]);
         chart.getStyler().setYAxisMin(yb[0]);
         chart.getStyler().setYAxisMax(yb[1]);
         hidden(chart.addSeries(BOUNDS, new double[] {xb[0], xb[1]}, new double[] {yb[0], yb[1]}));
+        addFrontier(chart, points, x);
+        addPoints(chart, points, x, reference);
+        List<PointLabel> labels = labels(points, x, xb, yb);
+        for (PointLabel l : labels) {
+            chart.addAnnotation(new AnnotationText(l.text(), l.x(), l.y(), false));
+        }
+        labelsByChart.put(chart, labels);
+        ChartStyle.placeLegend(chart);
+        return chart;
+    }
 
+    private static double[] xBounds(List<Pareto.Point> points, double[] costs, boolean log) {
+        if (log) {
+            return AxisFormat.logScale(costs);
+        }
+        double max = points.stream().mapToDouble(Pareto.Point::cost).max().orElse(1);
+        double min = points.stream().mapToDouble(Pareto.Point::cost).min().orElse(0);
+        return new double[] {Math.min(0, min), max <= 0 ? 1 : max * 1.15};
+    }
+
+    /** The frontier as a staircase line. */
+    private static void addFrontier(XYChart chart, List<Pareto.Point> points, Function<Double, Double> x) {
         double[][] steps = Pareto.steps(Pareto.frontier(points));
         XYSeries frontier = chart.addSeries(FRONTIER, map(steps[0], x), steps[1]);
         frontier.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
@@ -130,7 +144,11 @@ public final class ParetoCharts {
         frontier.setLineColor(ChartStyle.PALETTE[1]);
         frontier.setLineStyle(ChartStyle.LINES[0]);
         frontier.setLineWidth(2.5f);
+    }
 
+    /** The models as circles, the reference as a diamond with cross-hairs. */
+    private static void addPoints(XYChart chart, List<Pareto.Point> points, Function<Double, Double> x,
+            String reference) {
         List<Pareto.Point> others = points.stream().filter(p -> !p.name().equals(reference)).toList();
         Pareto.Point ref = points.stream().filter(p -> p.name().equals(reference)).findFirst().orElse(null);
         if (!others.isEmpty()) {
@@ -152,13 +170,6 @@ public final class ParetoCharts {
             chart.addAnnotation(new AnnotationLine(x.apply(ref.cost()), true, false));
             chart.addAnnotation(new AnnotationLine(ref.accuracy(), false, false));
         }
-        List<PointLabel> labels = labels(points, x, xb, yb);
-        for (PointLabel l : labels) {
-            chart.addAnnotation(new AnnotationText(l.text(), l.x(), l.y(), false));
-        }
-        labelsByChart.put(chart, labels);
-        ChartStyle.placeLegend(chart);
-        return chart;
     }
 
     /**

@@ -63,4 +63,25 @@ public final class Probe {
         }
         return new Figures(stats, evaluation, ms);
     }
+
+    /**
+     * Puts the latency of {@code before} and {@code after} side by side in {@code result}: per
+     * latency batch the medians, the speed-up and the IQRs, with a note when the change is within
+     * the timings' noise.
+     */
+    static void compareLatency(StepResult.Builder result, Figures before, Figures after) {
+        for (int i = 0; i < LATENCY_BATCHES.length; i++) {
+            int b = LATENCY_BATCHES[i];
+            result.metric("latency ms batch " + b + " before", before.latencyMs(i));
+            result.metric("latency ms batch " + b + " after", after.latencyMs(i));
+            result.metric("speed-up batch " + b, before.latencyMs(i) / after.latencyMs(i));
+            result.metric("latency IQR ms batch " + b + " before", before.latencyIqrMs(i));
+            result.metric("latency IQR ms batch " + b + " after", after.latencyIqrMs(i));
+            if (after.withinNoiseOf(before, i)) {
+                result.note(String.format(java.util.Locale.ROOT, "the latency change at batch %d (%.3f → %.3f"
+                        + " ms) is within the timings' noise (IQR %.3f and %.3f ms)", b, before.latencyMs(i),
+                        after.latencyMs(i), before.latencyIqrMs(i), after.latencyIqrMs(i)));
+            }
+        }
+    }
 }

@@ -286,19 +286,7 @@ public abstract class Step<S extends Step<S>> {
             Probe.Figures after = Probe.measure(out, fineTune.data(), measureLatency);
             result.after(after.stats(), after.evaluation());
             if (measureLatency && comparesLatency()) {
-                for (int i = 0; i < Probe.LATENCY_BATCHES.length; i++) {
-                    int b = Probe.LATENCY_BATCHES[i];
-                    result.metric("latency ms batch " + b + " before", before.latencyMs(i));
-                    result.metric("latency ms batch " + b + " after", after.latencyMs(i));
-                    result.metric("speed-up batch " + b, before.latencyMs(i) / after.latencyMs(i));
-                    result.metric("latency IQR ms batch " + b + " before", before.latencyIqrMs(i));
-                    result.metric("latency IQR ms batch " + b + " after", after.latencyIqrMs(i));
-                    if (after.withinNoiseOf(before, i)) {
-                        result.note(String.format(java.util.Locale.ROOT, "the latency change at batch %d (%.3f → %.3f"
-                                + " ms) is within the timings' noise (IQR %.3f and %.3f ms)", b, before.latencyMs(i),
-                                after.latencyMs(i), before.latencyIqrMs(i), after.latencyIqrMs(i)));
-                    }
-                }
+                Probe.compareLatency(result, before, after);
             }
             report(run, before, after);
         } catch (Interrupted e) {
@@ -415,11 +403,6 @@ public abstract class Step<S extends Step<S>> {
         public SlimModel output(SlimModel model) {
             outputs.put(model.name(), model);
             return model;
-        }
-
-        /** Trains with cross-entropy for the step's epochs. */
-        public FitResult fit(SlimModel model) {
-            return fit(model, fineTune.epochs(), dev.slimkit.train.BatchLoss.crossEntropy(), List.of());
         }
 
         /**

@@ -74,7 +74,7 @@ public final class TrainStep extends Step<TrainStep> {
             run.fit(model, epochs(), dev.slimkit.train.BatchLoss.withBnL1(dev.slimkit.train.BatchLoss.crossEntropy(),
                     model, bnL1), java.util.List.of());
         } else {
-            run.fit(model);
+            run.fit(model, epochs(), dev.slimkit.train.BatchLoss.crossEntropy(), java.util.List.of());
         }
         return model;
     }

@@ -167,7 +167,8 @@ public final class LrFinder {
         try (SlimModel.Lease lease = model.lock("lr-find")) {
             Map<Parameter, byte[]> saved = snapshot(model);
             try {
-                fit = FitLoop.loop(model, data, test, loss, all, new History(), steps, false, p -> diverged[0]);
+                fit = FitLoop.loop(model, data, new FitLoop.Plan(test, loss, all, new History(), steps, false,
+                        p -> diverged[0]));
             } finally {
                 restore(saved);
             }
