@@ -16,7 +16,7 @@ trap 'rm -rf "$JUPYTER_DATA_DIR" "$root/notebooks/models" "$root/notebooks/runs"
 status=0
 SLIMKIT_QUICK=1 /usr/bin/python3 kernel-ext/src/test/python/nbrun.py --timeout 900 notebooks/*.ipynb 2>/dev/null || status=1
 log=$(mktemp)
-if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_nbrun test_notebook_conclusions test_kernel_conformance test_kernel_behaviour test_stock_ijava >"$log" 2>&1); then
+if (cd kernel-ext/src/test/python && /usr/bin/python3 -m unittest -v test_nbrun test_nbfigures test_notebook_conclusions test_kernel_conformance test_kernel_behaviour test_stock_ijava >"$log" 2>&1); then
   conformance=ok
 else
   conformance=failed; status=1
