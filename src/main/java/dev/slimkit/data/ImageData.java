@@ -155,7 +155,7 @@ public final class ImageData {
         List<String> names = new ArrayList<>();
         for (int c : classes) {
             if (c < 0 || c >= numClasses()) {
-                throw new IllegalArgumentException(Datasets.outside(run(classes, c), numClasses(), name));
+                throw new IllegalArgumentException(ClassList.outside(run(classes, c), numClasses(), name));
             }
             if (seen[c]) {
                 throw new IllegalArgumentException(
@@ -184,7 +184,7 @@ public final class ImageData {
      * @throws IllegalArgumentException naming the part of {@code text} that is wrong
      */
     public ImageData classes(String text) {
-        return classes(Datasets.parseClasses(text, numClasses(), name));
+        return classes(ClassList.parse(text, numClasses(), name));
     }
 
     /**
@@ -342,7 +342,7 @@ public final class ImageData {
      * The run of consecutive classes around {@code c} in {@code classes} as given, written as the
      * user most likely typed it: {@code 3-99} for 3, 4, ..., 99; {@code 12} for a lone class.
      */
-    private static Datasets.ClassRange run(int[] classes, int c) {
+    private static ClassList.ClassRange run(int[] classes, int c) {
         int at = 0;
         while (classes[at] != c) {
             at++;
@@ -356,7 +356,7 @@ public final class ImageData {
             last++;
         }
         String text = first == last ? String.valueOf(classes[first]) : classes[first] + "-" + classes[last];
-        return new Datasets.ClassRange(text, classes[first], classes[last]);
+        return new ClassList.ClassRange(text, classes[first], classes[last]);
     }
 
     private static String describe(int[] classes) {

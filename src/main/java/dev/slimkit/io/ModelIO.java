@@ -263,15 +263,7 @@ public final class ModelIO {
 
     private static Loaded read(ZipFile zip, Path file, String name) throws IOException {
         List<String> notices = new ArrayList<>();
-        Manifest manifest = Entries.manifest(Entries.entry(zip, file, MANIFEST, MANIFEST_CAP, "a manifest"), file);
-        if (manifest.sha256() == null && manifest.format() >= 2) {
-            throw new ModelFileException("model file [" + file + "] has no checksums, though its format ("
-                    + manifest.format() + ") always has them: the file is damaged");
-        }
-        if (manifest.sha256() == null) {
-            notices.add("model file [" + file + "] has no checksums (an older slimkit saved it), so damage to it"
-                    + " cannot be detected; save it again to add them");
-        }
+        Manifest manifest = manifest(zip, file, notices);
 
         byte[] specBytes = Entries.entry(zip, file, SPEC, SPEC_CAP, "a spec");
         Entries.verify(manifest, SPEC, specBytes, file, "the spec in [" + file + "] does not match its checksum");
@@ -280,30 +272,15 @@ public final class ModelIO {
 
         Map<String, String> read = new LinkedHashMap<>(); // what each entry's content hashes to
         read.put(SPEC, sha256(specBytes));
-        Map<String, byte[]> modules = new LinkedHashMap<>();
+        Map<String, byte[]> modules = modules(zip, file, spec, manifest, read, notices);
         long moduleBytes = 0;
-        for (Layer layer : spec.torchScriptLayers()) {
-            String entryName = TORCHSCRIPT_DIR + layer.name() + ".pt";
-            byte[] module = Entries.entry(zip, file, entryName, MODULE_CAP, "a TorchScript module");
-            Entries.verify(manifest, entryName, module, file, "the TorchScript module [" + ModelFileException.shown(layer.name())
-                    + "] in [" + file + "] does not match its checksum");
-            Entries.checkModuleArchive(module, layer.name(), file);
-            modules.put(layer.name(), module);
-            read.put(entryName, sha256(module));
+        for (byte[] module : modules.values()) {
             moduleBytes = Math.addExact(moduleBytes, module.length);
-            notices.add("model file [" + file + "] holds TorchScript code (layer [" + ModelFileException.shown(layer.name())
-                    + "], from [" + ModelFileException.shown(layer.source())
-                    + "]) that runs inside this process when the model is used; load only files you trust");
         }
 
         // A TorchScript module's parameters live in its own file too, 4 bytes a value at least.
         long paramsCap = Math.addExact(budget.encodedBytes(), Math.multiplyExact(moduleBytes, 2));
-        byte[] params = Entries.entry(zip, file, PARAMS, paramsCap, "weights for its spec");
-        Entries.verify(manifest, PARAMS, params, file, "the weights in [" + file + "] do not match their checksum");
-        if (params.length < PARAMS_MAGIC.length
-                || !Arrays.equals(Arrays.copyOf(params, PARAMS_MAGIC.length), PARAMS_MAGIC)) {
-            throw new ModelFileException("model file [" + file + "] has no slimkit parameter block; the file is damaged");
-        }
+        byte[] params = paramsBlock(zip, file, manifest, paramsCap);
 
         byte[] historyBytes = Entries.entry(zip, file, HISTORY, HISTORY_CAP, "a training history");
         Entries.verify(manifest, HISTORY, historyBytes, file, "the training history in [" + file + "] does not match its checksum");
@@ -331,48 +308,103 @@ public final class ModelIO {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }
         try {
-            ParamsBlock.decodeInto(params, file, model);
-            Set<String> masked = new LinkedHashSet<>(manifest.masked());
-            for (String path : masked) {
-                if (!model.parameters().containsKey(path)) {
-                    throw new ModelFileException("model file [" + file + "] marks parameter ["
-                            + ModelFileException.shown(path) + "] as pruned, but its spec has no such parameter;"
-                            + " the file is damaged");
-                }
-            }
-            if (!masked.isEmpty()) {
-                model.setMask(WeightMask.fromZeros(model, masked));
-            }
-            if (stored.epochs() != null) {
-                History loaded = History.of(stored.epochs(), stored.steps() == null ? List.of() : stored.steps());
-                for (History.Epoch e : loaded.epochs()) {
-                    model.history().addEpoch(e);
-                }
-                for (History.Step s : loaded.steps()) {
-                    model.history().addStep(s);
-                }
-            }
-            if (stored.series() != null) {
-                stored.series().forEach((k, v) -> v.forEach(step -> model.history().addSeriesValue(k, step)));
-            }
+            fill(model, params, manifest, stored, file);
             KNOWN.put(model, new Known(manifest.provenance(), content, List.copyOf(notices)));
             return new Loaded(model, notices);
         } catch (IOException | RuntimeException | Error e) {
             model.close();
-            if (e instanceof ModelFileException m) {
-                throw m;
-            }
-            if (e instanceof IOException io) {
-                throw corrupt(file, message(io), io);
-            }
-            if (e instanceof RuntimeException r) {
-                throw new ModelFileException("model file [" + file + "] is damaged (" + message(r) + "); save the model again", r);
-            }
-            throw (Error) e;
+            throw damaged(file, e);
         } finally {
             if (gradMode) {
                 ai.djl.pytorch.jni.JniUtils.setGradMode(true);
             }
+        }
+    }
+
+    /** The manifest, checked for checksums (a notice when an older format has none). */
+    private static Manifest manifest(ZipFile zip, Path file, List<String> notices) throws IOException {
+        Manifest manifest = Entries.manifest(Entries.entry(zip, file, MANIFEST, MANIFEST_CAP, "a manifest"), file);
+        if (manifest.sha256() == null && manifest.format() >= 2) {
+            throw new ModelFileException("model file [" + file + "] has no checksums, though its format ("
+                    + manifest.format() + ") always has them: the file is damaged");
+        }
+        if (manifest.sha256() == null) {
+            notices.add("model file [" + file + "] has no checksums (an older slimkit saved it), so damage to it"
+                    + " cannot be detected; save it again to add them");
+        }
+        return manifest;
+    }
+
+    /** The parameter block, at most {@code cap} bytes, checked against its checksum and magic. */
+    private static byte[] paramsBlock(ZipFile zip, Path file, Manifest manifest, long cap) throws IOException {
+        byte[] params = Entries.entry(zip, file, PARAMS, cap, "weights for its spec");
+        Entries.verify(manifest, PARAMS, params, file, "the weights in [" + file + "] do not match their checksum");
+        if (params.length < PARAMS_MAGIC.length
+                || !Arrays.equals(Arrays.copyOf(params, PARAMS_MAGIC.length), PARAMS_MAGIC)) {
+            throw new ModelFileException("model file [" + file + "] has no slimkit parameter block; the file is damaged");
+        }
+        return params;
+    }
+
+    /** What filling a model from {@code file} threw, as one line (an Error is rethrown as it is). */
+    private static ModelFileException damaged(Path file, Throwable e) {
+        if (e instanceof ModelFileException m) {
+            return m;
+        }
+        if (e instanceof IOException io) {
+            return corrupt(file, message(io), io);
+        }
+        if (e instanceof RuntimeException r) {
+            return new ModelFileException("model file [" + file + "] is damaged (" + message(r) + "); save the model again", r);
+        }
+        throw (Error) e;
+    }
+
+    /** Every TorchScript module of {@code spec}: checksum, archive check, a notice each; their hashes into {@code read}. */
+    private static Map<String, byte[]> modules(ZipFile zip, Path file, ModelSpec spec, Manifest manifest,
+            Map<String, String> read, List<String> notices) throws IOException {
+        Map<String, byte[]> modules = new LinkedHashMap<>();
+        for (Layer layer : spec.torchScriptLayers()) {
+            String entryName = TORCHSCRIPT_DIR + layer.name() + ".pt";
+            byte[] module = Entries.entry(zip, file, entryName, MODULE_CAP, "a TorchScript module");
+            Entries.verify(manifest, entryName, module, file, "the TorchScript module [" + ModelFileException.shown(layer.name())
+                    + "] in [" + file + "] does not match its checksum");
+            Entries.checkModuleArchive(module, layer.name(), file);
+            modules.put(layer.name(), module);
+            read.put(entryName, sha256(module));
+            notices.add("model file [" + file + "] holds TorchScript code (layer [" + ModelFileException.shown(layer.name())
+                    + "], from [" + ModelFileException.shown(layer.source())
+                    + "]) that runs inside this process when the model is used; load only files you trust");
+        }
+        return modules;
+    }
+
+    /** The weights, the pruning mask and the history into a freshly built {@code model}. */
+    private static void fill(SlimModel model, byte[] params, Manifest manifest, StoredHistory stored, Path file)
+            throws IOException {
+        ParamsBlock.decodeInto(params, file, model);
+        Set<String> masked = new LinkedHashSet<>(manifest.masked());
+        for (String path : masked) {
+            if (!model.parameters().containsKey(path)) {
+                throw new ModelFileException("model file [" + file + "] marks parameter ["
+                        + ModelFileException.shown(path) + "] as pruned, but its spec has no such parameter;"
+                        + " the file is damaged");
+            }
+        }
+        if (!masked.isEmpty()) {
+            model.setMask(WeightMask.fromZeros(model, masked));
+        }
+        if (stored.epochs() != null) {
+            History loaded = History.of(stored.epochs(), stored.steps() == null ? List.of() : stored.steps());
+            for (History.Epoch e : loaded.epochs()) {
+                model.history().addEpoch(e);
+            }
+            for (History.Step s : loaded.steps()) {
+                model.history().addStep(s);
+            }
+        }
+        if (stored.series() != null) {
+            stored.series().forEach((k, v) -> v.forEach(step -> model.history().addSeriesValue(k, step)));
         }
     }
 

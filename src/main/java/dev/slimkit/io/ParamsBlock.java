@@ -62,31 +62,7 @@ final class ParamsBlock {
                             + "] outputs " + out + " values per image, more than slimkit handles (" + MAX_ACTIVATIONS
                             + "); the file is damaged or not a slimkit model");
                 }
-                long[] in = t.inputShape();
-                List<Long> tensors = new ArrayList<>();
-                switch (l.kind()) {
-                    case CONV -> {
-                        tensors.add(Math.multiplyExact(Math.multiplyExact((long) l.out(), in[0]),
-                                Math.multiplyExact((long) l.kernel(), l.kernel())));
-                        if (l.bias()) {
-                            tensors.add((long) l.out());
-                        }
-                    }
-                    case LINEAR -> {
-                        tensors.add(Math.multiplyExact((long) l.out(), in[0]));
-                        if (l.bias()) {
-                            tensors.add((long) l.out());
-                        }
-                    }
-                    case BATCH_NORM -> {
-                        for (int i = 0; i < 4; i++) { // gamma, beta, running mean and variance
-                            tensors.add(in[0]);
-                        }
-                    }
-                    default -> {
-                        // no parameters (a TorchScript module's are bounded by its own size)
-                    }
-                }
+                List<Long> tensors = tensorSizes(l, t.inputShape());
                 for (long n : tensors) {
                     if (n < 0) {
                         throw new ArithmeticException("negative size");
@@ -109,6 +85,35 @@ final class ParamsBlock {
                     + "); the file is damaged or not a slimkit model");
         }
         return new Budget(values, bytes);
+    }
+
+    /** Values in each parameter tensor of {@code l} given its input shape (exact arithmetic; none for TorchScript). */
+    private static List<Long> tensorSizes(Layer l, long[] in) {
+        List<Long> tensors = new ArrayList<>();
+        switch (l.kind()) {
+            case CONV -> {
+                tensors.add(Math.multiplyExact(Math.multiplyExact((long) l.out(), in[0]),
+                        Math.multiplyExact((long) l.kernel(), l.kernel())));
+                if (l.bias()) {
+                    tensors.add((long) l.out());
+                }
+            }
+            case LINEAR -> {
+                tensors.add(Math.multiplyExact((long) l.out(), in[0]));
+                if (l.bias()) {
+                    tensors.add((long) l.out());
+                }
+            }
+            case BATCH_NORM -> {
+                for (int i = 0; i < 4; i++) { // gamma, beta, running mean and variance
+                    tensors.add(in[0]);
+                }
+            }
+            default -> {
+                // no parameters (a TorchScript module's are bounded by its own size)
+            }
+        }
+        return tensors;
     }
 
     // ---------------------------------------------------------------- the parameter block
@@ -202,90 +207,8 @@ final class ParamsBlock {
                     throw new ModelFileException("model file [" + file + "] holds parameter [" + ModelFileException.shown(path)
                             + "] twice; the file is damaged");
                 }
-                long[] expected = p.getArray().getShape().getShape();
-                int ndim = in.getInt();
-                if (ndim < 0 || ndim > 8) {
-                    throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] has "
-                            + ndim + " dimensions");
-                }
-                long[] dims = new long[ndim];
-                for (int d = 0; d < ndim; d++) {
-                    dims[d] = in.getLong();
-                }
-                if (!Arrays.equals(dims, expected)) {
-                    throw new ModelFileException("model file [" + file + "]: parameter [" + path + "] has shape "
-                            + shape(dims) + " but the spec needs " + shape(expected));
-                }
-                long size = 1;
-                for (long d : expected) {
-                    size = Math.multiplyExact(size, d);
-                }
-                int n = in.getInt();
-                if (n != size) {
-                    throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] has "
-                            + n + " values for shape " + shape(dims));
-                }
-                float[] v = new float[n]; // n is the model's own size: checked above
-                int encoding = in.get();
-                if (encoding == DENSE) {
-                    int byteCount = Math.multiplyExact(n, 4);
-                    if (in.remaining() < byteCount) {
-                        throw new BufferUnderflowException();
-                    }
-                    in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                    in.position(in.position() + byteCount);
-                } else if (encoding == SPARSE || encoding == SPARSE_SIGNED) {
-                    int nonzero = in.getInt();
-                    if (nonzero < 0 || nonzero > n) {
-                        throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] claims "
-                                + nonzero + " non-zeros of " + n);
-                    }
-                    int bitmapBytes = (int) ((n + 7L) / 8);
-                    if (in.remaining() < bitmapBytes + 4L * nonzero) {
-                        throw new BufferUnderflowException();
-                    }
-                    byte[] bitmap = new byte[bitmapBytes];
-                    in.get(bitmap);
-                    ByteBuffer kept = in.slice().order(ByteOrder.LITTLE_ENDIAN);
-                    kept.limit(4 * nonzero);
-                    int found = 0;
-                    for (int j = 0; j < n; j++) {
-                        if ((bitmap[j >> 3] & (1 << (j & 7))) != 0) {
-                            if (++found > nonzero) {
-                                break;
-                            }
-                            v[j] = kept.getFloat();
-                        }
-                    }
-                    if (found != nonzero || (n % 8 != 0 && (bitmap[bitmapBytes - 1] & 0xFF) >>> (n % 8) != 0)) {
-                        throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
-                                + "] marks other positions than its " + nonzero + " non-zero values");
-                    }
-                    in.position(in.position() + 4 * nonzero);
-                    if (encoding == SPARSE_SIGNED) {
-                        if (in.remaining() < bitmapBytes) {
-                            throw new BufferUnderflowException();
-                        }
-                        byte[] signs = new byte[bitmapBytes];
-                        in.get(signs);
-                        for (int k = 0; k < bitmapBytes; k++) {
-                            if ((signs[k] & bitmap[k]) != 0 || (k == bitmapBytes - 1 && n % 8 != 0
-                                    && (signs[k] & 0xFF) >>> (n % 8) != 0)) {
-                                throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
-                                        + "] marks non-zero values as negative zeros");
-                            }
-                        }
-                        for (int j = 0; j < n; j++) {
-                            if ((signs[j >> 3] & (1 << (j & 7))) != 0) {
-                                v[j] = -0f;
-                            }
-                        }
-                    }
-                } else {
-                    throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
-                            + "] has encoding " + encoding);
-                }
-                values.put(path, v);
+                int n = checkedCount(in, file, path, p.getArray().getShape().getShape());
+                values.put(path, decodeValues(in, file, path, n));
             }
             if (in.hasRemaining()) {
                 throw new ModelFileException("model file [" + file + "] has " + in.remaining()
@@ -297,6 +220,113 @@ final class ParamsBlock {
         }
         for (Map.Entry<String, float[]> e : values.entrySet()) {
             params.get(e.getKey()).getArray().set(e.getValue());
+        }
+    }
+
+    /** Reads a tensor's dims and value count and checks them against {@code expected}; returns the count. */
+    private static int checkedCount(ByteBuffer in, Path file, String path, long[] expected) throws ModelFileException {
+        int ndim = in.getInt();
+        if (ndim < 0 || ndim > 8) {
+            throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] has "
+                    + ndim + " dimensions");
+        }
+        long[] dims = new long[ndim];
+        for (int d = 0; d < ndim; d++) {
+            dims[d] = in.getLong();
+        }
+        if (!Arrays.equals(dims, expected)) {
+            throw new ModelFileException("model file [" + file + "]: parameter [" + path + "] has shape "
+                    + shape(dims) + " but the spec needs " + shape(expected));
+        }
+        long size = 1;
+        for (long d : expected) {
+            size = Math.multiplyExact(size, d);
+        }
+        int n = in.getInt();
+        if (n != size) {
+            throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] has "
+                    + n + " values for shape " + shape(dims));
+        }
+        return n;
+    }
+
+    /** One tensor's {@code n} values (n is the model's own size, checked), dense or sparse. */
+    private static float[] decodeValues(ByteBuffer in, Path file, String path, int n) throws ModelFileException {
+        float[] v = new float[n];
+        int encoding = in.get();
+        if (encoding == DENSE) {
+            int byteCount = Math.multiplyExact(n, 4);
+            if (in.remaining() < byteCount) {
+                throw new BufferUnderflowException();
+            }
+            in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+            in.position(in.position() + byteCount);
+        } else if (encoding == SPARSE || encoding == SPARSE_SIGNED) {
+            byte[] bitmap = decodeSparse(in, file, path, v);
+            if (encoding == SPARSE_SIGNED) {
+                decodeSigns(in, file, path, v, bitmap);
+            }
+        } else {
+            throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
+                    + "] has encoding " + encoding);
+        }
+        return v;
+    }
+
+    /** A bitmap of the non-zeros, then their values, into {@code v}; returns the bitmap. */
+    private static byte[] decodeSparse(ByteBuffer in, Path file, String path, float[] v) throws ModelFileException {
+        int n = v.length;
+        int nonzero = in.getInt();
+        if (nonzero < 0 || nonzero > n) {
+            throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path + "] claims "
+                    + nonzero + " non-zeros of " + n);
+        }
+        int bitmapBytes = (int) ((n + 7L) / 8);
+        if (in.remaining() < bitmapBytes + 4L * nonzero) {
+            throw new BufferUnderflowException();
+        }
+        byte[] bitmap = new byte[bitmapBytes];
+        in.get(bitmap);
+        ByteBuffer kept = in.slice().order(ByteOrder.LITTLE_ENDIAN);
+        kept.limit(4 * nonzero);
+        int found = 0;
+        for (int j = 0; j < n; j++) {
+            if ((bitmap[j >> 3] & (1 << (j & 7))) != 0) {
+                if (++found > nonzero) {
+                    break;
+                }
+                v[j] = kept.getFloat();
+            }
+        }
+        if (found != nonzero || (n % 8 != 0 && (bitmap[bitmapBytes - 1] & 0xFF) >>> (n % 8) != 0)) {
+            throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
+                    + "] marks other positions than its " + nonzero + " non-zero values");
+        }
+        in.position(in.position() + 4 * nonzero);
+        return bitmap;
+    }
+
+    /** The bitmap of the zeros that are -0.0 (none of them a non-zero), applied to {@code v}. */
+    private static void decodeSigns(ByteBuffer in, Path file, String path, float[] v, byte[] bitmap)
+            throws ModelFileException {
+        int n = v.length;
+        int bitmapBytes = bitmap.length;
+        if (in.remaining() < bitmapBytes) {
+            throw new BufferUnderflowException();
+        }
+        byte[] signs = new byte[bitmapBytes];
+        in.get(signs);
+        for (int k = 0; k < bitmapBytes; k++) {
+            if ((signs[k] & bitmap[k]) != 0 || (k == bitmapBytes - 1 && n % 8 != 0
+                    && (signs[k] & 0xFF) >>> (n % 8) != 0)) {
+                throw new ModelFileException("model file [" + file + "] is corrupt: parameter [" + path
+                        + "] marks non-zero values as negative zeros");
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if ((signs[j >> 3] & (1 << (j & 7))) != 0) {
+                v[j] = -0f;
+            }
         }
     }
 

@@ -6,12 +6,9 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.slimkit.model.Layer;
 import dev.slimkit.model.ModelSpec;
-import dev.slimkit.model.SequentialLayers;
 import dev.slimkit.model.SlimModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +40,8 @@ public final class OnnxImport {
     private final String file;
     private final OnnxMl.GraphProto graph;
     private final Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
+    private final OnnxNodes nodes;
+    private final OnnxLayers layers;
     private final Map<String, List<OnnxMl.NodeProto>> consumers = new HashMap<>();
     private final Set<String> outputs = new java.util.HashSet<>();
     /** Weights by parameter path, with their ONNX shapes. */
@@ -52,6 +51,8 @@ public final class OnnxImport {
     private OnnxImport(String file, OnnxMl.GraphProto graph) {
         this.file = file;
         this.graph = graph;
+        this.nodes = new OnnxNodes(file, constants);
+        this.layers = new OnnxLayers(nodes, constants, consumers, this::isJoin, weights, weightShapes);
         for (OnnxMl.TensorProto t : graph.getInitializerList()) {
             constants.put(t.getName(), t);
         }
@@ -141,7 +142,7 @@ public final class OnnxImport {
         List<Layer> layers = new ArrayList<>();
         Walk end = walk(input.getName(), null, layers, new Namer(""), "", 3);
         if (end.join != null) {
-            throw refuse(end.join, "an Add of two computed values outside a residual block");
+            throw nodes.refuse(end.join, "an Add of two computed values outside a residual block");
         }
         Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
         if (last == null || last.kind() != Layer.Kind.LINEAR) {
@@ -179,7 +180,7 @@ public final class OnnxImport {
                             + " not the graph's output; slimkit reads one chain from input to output");
                 }
                 if (cons.size() > 2) {
-                    throw refuse(cons.get(2), "a value that feeds " + cons.size() + " nodes (slimkit reads chains and"
+                    throw nodes.refuse(cons.get(2), "a value that feeds " + cons.size() + " nodes (slimkit reads chains and"
                             + " two-path residual blocks)");
                 }
                 if (cons.size() == 2) {
@@ -193,9 +194,9 @@ public final class OnnxImport {
             if (isJoin(next)) {
                 return new Walk(cur, next, rank);
             }
-            Step s = translate(next, cur, out, names, prefix, rank);
-            cur = s.value;
-            rank = s.rank;
+            OnnxLayers.Step s = layers.translate(next, cur, out, names, prefix, rank);
+            cur = s.value();
+            rank = s.rank();
             next = null;
         }
     }
@@ -222,7 +223,7 @@ public final class OnnxImport {
                 // Both paths are named under the block; the second's names are made distinct on rename below.
                 Walk w = walk(value, c, layers, new Namer(i == 0 ? "" : "sc_"), path, rank);
                 if (w.join == null) {
-                    throw refuse(c, "a path that leaves [" + value + "] and never meets the other in an Add");
+                    throw nodes.refuse(c, "a path that leaves [" + value + "] and never meets the other in an Add");
                 }
                 joins.add(w.join);
                 bodyRank = w.rank;
@@ -230,12 +231,12 @@ public final class OnnxImport {
             paths.add(layers);
         }
         if (joins.get(0) != joins.get(1)) {
-            throw refuse(joins.get(0), "two paths from [" + value + "] that end in different Adds");
+            throw nodes.refuse(joins.get(0), "two paths from [" + value + "] that end in different Adds");
         }
         OnnxMl.NodeProto add = joins.get(0);
         List<OnnxMl.NodeProto> after = consumers.getOrDefault(add.getOutput(0), List.of());
         if (after.size() != 1 || !after.get(0).getOpType().equals("Relu")) {
-            throw refuse(add, "a residual Add not followed by one Relu (slimkit's residual block is relu(body +"
+            throw nodes.refuse(add, "a residual Add not followed by one Relu (slimkit's residual block is relu(body +"
                     + " shortcut))");
         }
         boolean firstIsBody = paths.get(0).size() >= paths.get(1).size();
@@ -270,178 +271,6 @@ public final class OnnxImport {
         return renamed;
     }
 
-    /** The value after a node and the rank of one image there. */
-    private record Step(String value, int rank) {}
-
-    private Step translate(OnnxMl.NodeProto n, String in, List<Layer> out, Namer names, String prefix, int rank) {
-        String op = n.getOpType();
-        String y = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-        switch (op) {
-            case "Identity" -> {
-                return new Step(y, rank);
-            }
-            case "Dropout" -> {
-                if (n.getOutputCount() > 1 && consumers.containsKey(n.getOutput(1))) {
-                    throw refuse(n, "a Dropout whose mask is used");
-                }
-                return new Step(y, rank);
-            }
-            case "Pad" -> {
-                long[] pads = n.getInputCount() > 1 ? longs(n, n.getInput(1)) : ints(n, "pads");
-                if (Arrays.stream(pads).anyMatch(p -> p != 0)) {
-                    throw refuse(n, "a Pad with pads " + Arrays.toString(pads) + " (only zero pads are skipped;"
-                            + " put padding in the Conv)");
-                }
-                return new Step(y, rank);
-            }
-            case "Relu" -> {
-                out.add(Layer.relu(names.next("relu")));
-                return new Step(y, rank);
-            }
-            case "Conv" -> {
-                requireRank(n, rank, 3);
-                long[] w = shapeOf(n, n.getInput(1));
-                int k = square(n, "kernel_shape", w.length == 4 ? new long[] {w[2], w[3]} : null);
-                int stride = square(n, "strides", new long[] {1, 1});
-                int pad = uniformPads(n);
-                if (intAttr(n, "group", 1) != 1 || Arrays.stream(ints(n, "dilations")).anyMatch(d -> d != 1)) {
-                    throw refuse(n, "a grouped or dilated Conv");
-                }
-                checkAutoPad(n);
-                boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-                String name = names.next("conv");
-                String path = path(prefix, name);
-                put(path + ".weight", n, n.getInput(1));
-                if (bias) {
-                    put(path + ".bias", n, n.getInput(2));
-                }
-                out.add(Layer.conv(name, (int) w[0], k, stride, pad, bias));
-                return new Step(y, 3);
-            }
-            case "BatchNormalization" -> {
-                requireRank(n, rank, 3);
-                if (n.getOutputCount() > 1 && n.getOutputList().subList(1, n.getOutputCount()).stream()
-                        .anyMatch(o -> !o.isEmpty()) || intAttr(n, "training_mode", 0) != 0) {
-                    throw refuse(n, "a BatchNormalization in training mode (export the model in eval mode)");
-                }
-                float eps = floatAttr(n, "epsilon", 1e-5f);
-                String name = names.next("bn");
-                String path = path(prefix, name);
-                put(path + ".gamma", n, n.getInput(1));
-                put(path + ".beta", n, n.getInput(2));
-                put(path + ".runningMean", n, n.getInput(3));
-                put(path + ".runningVar", n, n.getInput(4));
-                if (eps != SequentialLayers.BN_EPSILON) {
-                    // slimkit's BN uses one epsilon; var + eps is what the op divides by, so move the difference
-                    // into the running variance (exact).
-                    float[] var = weights.get(path + ".runningVar");
-                    for (int i = 0; i < var.length; i++) {
-                        var[i] += eps - SequentialLayers.BN_EPSILON;
-                    }
-                }
-                out.add(Layer.batchNorm(name));
-                return new Step(y, 3);
-            }
-            case "MaxPool", "AveragePool" -> {
-                requireRank(n, rank, 3);
-                int k = square(n, "kernel_shape", null);
-                int stride = square(n, "strides", new long[] {1, 1});
-                if (uniformPads(n) != 0 || intAttr(n, "ceil_mode", 0) != 0
-                        || Arrays.stream(ints(n, "dilations")).anyMatch(d -> d != 1)) {
-                    throw refuse(n, "a padded, ceil-mode or dilated " + op);
-                }
-                checkAutoPad(n);
-                out.add(op.equals("MaxPool") ? Layer.maxPool(names.next("pool"), k, stride)
-                        : Layer.avgPool(names.next("avgpool"), k, stride));
-                return new Step(y, 3);
-            }
-            case "GlobalAveragePool" -> {
-                requireRank(n, rank, 3);
-                out.add(Layer.globalAvgPool(names.next("gap")));
-                return new Step(y, 1); // slimkit's global pool gives (N, C); a Flatten after it is a no-op
-            }
-            case "Flatten" -> {
-                if (intAttr(n, "axis", 1) != 1) {
-                    throw refuse(n, "a Flatten with axis " + intAttr(n, "axis", 1) + " (slimkit flattens from axis 1)");
-                }
-                if (rank > 1) {
-                    out.add(Layer.flatten(names.next("flatten")));
-                }
-                return new Step(y, 1);
-            }
-            case "Reshape" -> {
-                long[] shape = longs(n, n.getInput(1));
-                if (shape.length != 2 || !(shape[0] == 0 || shape[0] == -1 || shape[0] == 1) || shape[1] == 0) {
-                    throw refuse(n, "a Reshape to " + Arrays.toString(shape) + " (slimkit reads a Reshape to"
-                            + " (batch, -1) as a flatten)");
-                }
-                if (rank > 1) {
-                    out.add(Layer.flatten(names.next("flatten")));
-                }
-                return new Step(y, 1);
-            }
-            case "Gemm" -> {
-                requireRank(n, rank, 1);
-                if (intAttr(n, "transA", 0) != 0) {
-                    throw refuse(n, "a Gemm with transA");
-                }
-                float[] w = constant(n, n.getInput(1));
-                long[] ws = shapeOf(n, n.getInput(1));
-                if (intAttr(n, "transB", 0) == 0) {
-                    w = transpose(w, (int) ws[0], (int) ws[1]);
-                    ws = new long[] {ws[1], ws[0]};
-                }
-                float alpha = floatAttr(n, "alpha", 1f);
-                float beta = floatAttr(n, "beta", 1f);
-                for (int i = 0; i < w.length; i++) {
-                    w[i] *= alpha;
-                }
-                float[] b = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? constant(n, n.getInput(2))
-                        : new float[(int) ws[0]];
-                if (b.length != ws[0]) {
-                    throw refuse(n, "a Gemm whose bias has " + b.length + " values for " + ws[0] + " outputs");
-                }
-                for (int i = 0; i < b.length; i++) {
-                    b[i] *= beta;
-                }
-                return linear(names, prefix, out, w, ws, b, y);
-            }
-            case "MatMul" -> {
-                requireRank(n, rank, 1);
-                long[] ws = shapeOf(n, n.getInput(1));
-                if (ws.length != 2 || constants.containsKey(n.getInput(0))) {
-                    throw refuse(n, "a MatMul that is not (batch, in) x a constant (in, out) matrix");
-                }
-                float[] w = transpose(constant(n, n.getInput(1)), (int) ws[0], (int) ws[1]);
-                long[] shape = {ws[1], ws[0]};
-                float[] b = new float[(int) ws[1]];
-                List<OnnxMl.NodeProto> after = consumers.getOrDefault(y, List.of());
-                if (after.size() == 1 && after.get(0).getOpType().equals("Add") && !isJoin(after.get(0))) {
-                    OnnxMl.NodeProto add = after.get(0);
-                    String bias = add.getInput(0).equals(y) ? add.getInput(1) : add.getInput(0);
-                    b = constant(add, bias);
-                    if (b.length != ws[1]) {
-                        throw refuse(add, "an Add of " + b.length + " values after a MatMul of " + ws[1] + " outputs");
-                    }
-                    y = add.getOutput(0);
-                }
-                return linear(names, prefix, out, w, shape, b, y);
-            }
-            default -> throw refuse(n, "an op slimkit does not read; it reads " + String.join(", ", OPS));
-        }
-    }
-
-    private Step linear(Namer names, String prefix, List<Layer> out, float[] w, long[] shape, float[] b, String y) {
-        String name = names.next("fc");
-        String path = path(prefix, name);
-        weights.put(path + ".weight", w);
-        weightShapes.put(path + ".weight", shape);
-        weights.put(path + ".bias", b);
-        weightShapes.put(path + ".bias", new long[] {b.length});
-        out.add(Layer.linear(name, (int) shape[0]));
-        return new Step(y, 1);
-    }
-
     /** Copies every weight read into {@code model}'s parameters, checking shapes. */
     private void assign(SlimModel model) {
         Map<String, Parameter> params = model.parameters();
@@ -465,132 +294,8 @@ public final class OnnxImport {
         }
     }
 
-    private void put(String path, OnnxMl.NodeProto n, String input) {
-        weights.put(path, constant(n, input));
-        weightShapes.put(path, shapeOf(n, input));
-    }
-
-    private static String path(String prefix, String name) {
-        return prefix.isEmpty() ? name : prefix + "." + name;
-    }
-
-    private void requireRank(OnnxMl.NodeProto n, int rank, int want) {
-        if (rank != want) {
-            throw refuse(n, want == 3 ? "a " + n.getOpType() + " after the image was flattened"
-                    : "a " + n.getOpType() + " on a feature map (flatten it first)");
-        }
-    }
-
-    private IllegalArgumentException refuse(OnnxMl.NodeProto n, String what) {
-        return new IllegalArgumentException("[" + file + "] node [" + n.getName() + "] (op " + n.getOpType()
-                + ") cannot be read: " + what);
-    }
-
-    private OnnxMl.TensorProto tensor(OnnxMl.NodeProto n, String name) {
-        OnnxMl.TensorProto t = constants.get(name);
-        if (t == null) {
-            throw refuse(n, "input [" + name + "] is computed, not a stored weight");
-        }
-        return t;
-    }
-
-    private long[] shapeOf(OnnxMl.NodeProto n, String name) {
-        return tensor(n, name).getDimsList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private float[] constant(OnnxMl.NodeProto n, String name) {
-        OnnxMl.TensorProto t = tensor(n, name);
-        if (t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
-            throw refuse(n, "weight [" + name + "] is not float32");
-        }
-        if (!t.getRawData().isEmpty()) {
-            FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
-        }
-        float[] out = new float[t.getFloatDataCount()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = t.getFloatData(i);
-        }
-        return out;
-    }
-
-    private long[] longs(OnnxMl.NodeProto n, String name) {
-        OnnxMl.TensorProto t = tensor(n, name);
-        if (t.getDataType() != OnnxMl.TensorProto.DataType.INT64.getNumber()) {
-            throw refuse(n, "input [" + name + "] is not int64");
-        }
-        if (!t.getRawData().isEmpty()) {
-            ByteBuffer bb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            long[] out = new long[bb.remaining() / 8];
-            bb.asLongBuffer().get(out);
-            return out;
-        }
-        return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = m[r * cols + c];
-            }
-        }
-        return t;
-    }
-
-    private static OnnxMl.AttributeProto attr(OnnxMl.NodeProto n, String name) {
-        return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElse(null);
-    }
-
-    private static long[] ints(OnnxMl.NodeProto n, String name) {
-        OnnxMl.AttributeProto a = attr(n, name);
-        return a == null ? new long[0] : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long intAttr(OnnxMl.NodeProto n, String name, long fallback) {
-        OnnxMl.AttributeProto a = attr(n, name);
-        return a == null ? fallback : a.getI();
-    }
-
-    private static float floatAttr(OnnxMl.NodeProto n, String name, float fallback) {
-        OnnxMl.AttributeProto a = attr(n, name);
-        return a == null ? fallback : a.getF();
-    }
-
-    private int square(OnnxMl.NodeProto n, String name, long[] fallback) {
-        long[] v = ints(n, name);
-        if (v.length == 0) {
-            v = fallback;
-        }
-        if (v == null || v.length != 2 || v[0] != v[1] || v[0] < 1) {
-            throw refuse(n, name + " " + (v == null ? "missing" : Arrays.toString(v))
-                    + " (slimkit reads square 2-D windows and equal strides)");
-        }
-        return (int) v[0];
-    }
-
-    private int uniformPads(OnnxMl.NodeProto n) {
-        long[] pads = ints(n, "pads");
-        if (pads.length == 0) {
-            return 0;
-        }
-        if (pads.length != 4 || Arrays.stream(pads).anyMatch(p -> p != pads[0])) {
-            throw refuse(n, "pads " + Arrays.toString(pads) + " (slimkit reads the same padding on every side)");
-        }
-        return (int) pads[0];
-    }
-
-    private void checkAutoPad(OnnxMl.NodeProto n) {
-        OnnxMl.AttributeProto a = attr(n, "auto_pad");
-        if (a != null && !a.getS().toStringUtf8().equals("NOTSET") && !a.getS().toStringUtf8().equals("VALID")) {
-            throw refuse(n, "auto_pad " + a.getS().toStringUtf8() + " (write explicit pads)");
-        }
-    }
-
     /** Layer names by kind within one list: conv1, conv2, bn1, ... */
-    private static final class Namer {
+    static final class Namer {
         private final String prefix;
         private final Map<String, Integer> counts = new HashMap<>();
 

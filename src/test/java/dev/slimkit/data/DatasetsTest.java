@@ -110,11 +110,11 @@ class DatasetsTest {
 
     @Test
     void classListsParseAndBadOnesAreNamed() {
-        assertArrayEquals(new int[] {5, 6, 7, 8, 9}, Datasets.parseClasses("5-9"));
-        assertArrayEquals(new int[] {0, 2, 5}, Datasets.parseClasses("0,2,5"));
-        assertArrayEquals(new int[] {0, 1, 7}, Datasets.parseClasses("0-1,7"));
+        assertArrayEquals(new int[] {5, 6, 7, 8, 9}, ClassList.parse("5-9"));
+        assertArrayEquals(new int[] {0, 2, 5}, ClassList.parse("0,2,5"));
+        assertArrayEquals(new int[] {0, 1, 7}, ClassList.parse("0-1,7"));
         assertEquals("cannot read class list [a-b]; write a range such as 0-4 or a list such as 0,2,5",
-                assertThrows(IllegalArgumentException.class, () -> Datasets.parseClasses("a-b")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> ClassList.parse("a-b")).getMessage());
         ImageData data = Datasets.synthetic(3, 6, 3, 0);
         assertEquals("class [7] is past the last class 2 of synthetic; pass classes between 0 and 2",
                 assertThrows(IllegalArgumentException.class, () -> data.classes(0, 7)).getMessage());
@@ -163,13 +163,13 @@ class DatasetsTest {
                 + " and 9", refused(() -> data.classes("0-9223372036854775807")));
         // Without the data at hand (the magic parses first): refused at the cap, not expanded.
         assertEquals("class range [0-2000000000] goes past class 65535, more classes than a data set here can have;"
-                + " pass the classes of your data, e.g. 0-4", refused(() -> Datasets.parseClasses("0-2000000000")));
-        assertEquals("class [-2] is below 0; classes are numbered from 0", refused(() -> Datasets.parseClasses("-2,1")));
+                + " pass the classes of your data, e.g. 0-4", refused(() -> ClassList.parse("0-2000000000")));
+        assertEquals("class [-2] is below 0; classes are numbered from 0", refused(() -> ClassList.parse("-2,1")));
         assertTrue(System.nanoTime() - start < 500_000_000L, "at once");
         assertTrue(rt.totalMemory() - rt.freeMemory() - before < 64L << 20, "nothing large allocated");
         // The int[] path (what the magic passes today) names the run as it was most likely typed.
         assertEquals("class range [3-99] goes past the last class 9 of synthetic; pass classes between 0 and 9",
-                refused(() -> data.classes(Datasets.parseClasses("3-99"))));
+                refused(() -> data.classes(ClassList.parse("3-99"))));
     }
 
     @Test
@@ -203,7 +203,7 @@ class DatasetsTest {
             assertEquals(1000, count);
         }
         assertEquals("Ankle boot", data.classNames().get(9));
-        ImageData upper = data.classes(Datasets.parseClasses("5-9"));
+        ImageData upper = data.classes(ClassList.parse("5-9"));
         assertEquals(30000, upper.train().size());
         assertEquals(5, upper.numClasses());
     }
