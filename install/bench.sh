@@ -18,6 +18,9 @@
 #                                     x0.25), plain vs distilled with cached teacher logits, interleaved
 #                                     rounds, median ratio; "live" adds one KD epoch running the teacher
 #                                     on every batch (20k images by default).
+#   install/bench.sh quantize [epochs] [images]  cnn-small and resnet20 trained on Fashion-MNIST, quantized to
+#                                     int8 (min-max and percentile, 512 calibration images): float vs int8
+#                                     accuracy, file size and ONNX Runtime latency at batch 1 and 32, interleaved.
 #   install/bench.sh sweep            8 prune x trim trials one after another in one JVM (1 thread) vs on a
 #                                     loopback Spark cluster of 2 one-core workers: wall times, ratio,
 #                                     per-trial overhead (executor set-up, start and scheduling).
@@ -72,6 +75,10 @@ case "$what" in
     # shellcheck disable=SC2086
     java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.FolderBench ${2:+"$2"}
     ;;
+  quantize)
+    # shellcheck disable=SC2086
+    java $SLIMKIT_JAVA_OPTS -cp "$bench_cp" dev.slimkit.bench.QuantizeBench "${2:-4}" "${3:-12000}"
+    ;;
   sweep)
     # The Spark benchmark lives in the Spark module's test scope (kernel-ext/spark/src/test/java/.../bench).
     mvn -q -B -Dstyle.color=never dependency:build-classpath -pl kernel-ext/spark -Dmdep.includeScope=test \
@@ -83,5 +90,5 @@ case "$what" in
       --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
       -cp "$spark_cp" dev.slimkit.spark.bench.SweepBench
     ;;
-  *) echo "unknown benchmark [$what]; choose train, trim, transfer, latency, folder, distill or sweep" >&2; exit 2 ;;
+  *) echo "unknown benchmark [$what]; choose train, trim, transfer, latency, folder, distill, quantize or sweep" >&2; exit 2 ;;
 esac

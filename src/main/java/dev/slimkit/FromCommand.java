@@ -154,4 +154,15 @@ public final class FromCommand {
         a.ifInteger("steps", finder::steps);
         return finder.config(config).validate();
     }
+
+    /** %quantize: the quantizer of {@code model} on {@code data} as the options say. */
+    public static dev.slimkit.quant.Quantizer quantizer(Grammar.Parsed a, SlimModel model, ImageData data) {
+        dev.slimkit.quant.Quantizer q = Slim.quantize(model).data(data).perChannel(!a.flag("per-tensor"))
+                .measureLatency(!a.flag("no-latency"));
+        a.ifInteger("calibration", q::calibration);
+        a.ifGiven("method", q::method);
+        a.ifGiven("exclude", q::exclude);
+        a.ifGiven("as", q::as);
+        return q;
+    }
 }

@@ -18,6 +18,7 @@ public final class Session implements dev.slimkit.recipe.Context {
     private final Map<String, ImageData> data = new LinkedHashMap<>();
     private final Map<String, SlimModel> models = new LinkedHashMap<>();
     private final Map<Class<?>, Object> results = new java.util.HashMap<>();
+    private final Map<String, dev.slimkit.quant.QuantizedModel> quantized = new LinkedHashMap<>();
 
     /** An empty session (tests make their own; notebooks use {@link Slim#session()}). */
     public Session() {}
@@ -97,6 +98,11 @@ public final class Session implements dev.slimkit.recipe.Context {
     @Override
     public synchronized SlimModel model(String name) {
         SlimModel value = models.get(name);
+        if (value == null && quantized.containsKey(name)) {
+            throw new IllegalArgumentException("[" + name + "] is an int8 model: it runs in ONNX Runtime, has no"
+                    + " gradients and no DJL form, so it cannot be trained, pruned, trimmed or summarized; use its float"
+                    + " model [" + quantized.get(name).source() + "], or save it with %quantize --save FILE.onnx");
+        }
         if (value == null) {
             throw new IllegalArgumentException(
                     "no model named [" + name + "]; known: " + known(models)
@@ -139,6 +145,27 @@ public final class Session implements dev.slimkit.recipe.Context {
         return type.cast(r);
     }
 
+    /**
+     * Stores (or replaces) an int8 model under {@code name}. Int8 models run in ONNX Runtime and
+     * have their own names: a float model and an int8 one may not share a name.
+     *
+     * @throws IllegalArgumentException when a float model has that name
+     */
+    public synchronized dev.slimkit.quant.QuantizedModel putQuantized(String name, dev.slimkit.quant.QuantizedModel q) {
+        checkName(name);
+        if (models.containsKey(name)) {
+            throw new IllegalArgumentException("a float model is named [" + name + "]; name the int8 model otherwise"
+                    + " (--as NAME)");
+        }
+        quantized.put(name, q);
+        return q;
+    }
+
+    /** A snapshot of the int8 models by name. */
+    public synchronized Map<String, dev.slimkit.quant.QuantizedModel> allQuantized() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(quantized));
+    }
+
     /** A snapshot of the data sets by name. */
     public synchronized Map<String, ImageData> allData() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(data));
@@ -171,7 +198,8 @@ public final class Session implements dev.slimkit.recipe.Context {
             html.append("<div><b>warning:</b> ").append(Html.escape(d.warning())).append("</div>");
         }
         html.append("<div>data: ").append(names(session.allData().keySet())).append(" · models: ")
-                .append(names(session.allModels().keySet())).append("</div>")
+                .append(names(session.allModels().keySet())).append(" · int8 models: ")
+                .append(names(session.allQuantized().keySet())).append("</div>")
                 .append("<table><thead><tr><th>command</th><th>what it does</th></tr></thead><tbody>");
         for (dev.slimkit.recipe.Grammar m : dev.slimkit.recipe.Commands.ALL) {
             html.append("<tr><td style=\"text-align:left\"><code>").append(Html.escape(m.usage().lines().findFirst().orElse("")))

@@ -146,6 +146,14 @@ public final class Slim {
         return new ComparisonBuilder(java.util.List.of(models));
     }
 
+    /**
+     * Int8 post-training quantization through ONNX Runtime: {@code Slim.quantize(m).data(d).run()}
+     * (see {@link dev.slimkit.quant.Quantizer}); {@code m} is only read.
+     */
+    public static dev.slimkit.quant.Quantizer quantize(SlimModel model) {
+        return new dev.slimkit.quant.Quantizer(model);
+    }
+
     /** How many highest-loss images {@code %eval} shows unless told otherwise. */
     public static final int WORST_IMAGES = dev.slimkit.train.TopLoss.DEFAULT_COUNT;
 

@@ -72,6 +72,21 @@ public final class Commands {
             .option("levels", "LIST", "sparsity levels (default 0.1,0.3,0.5,0.7,0.9)")
             .option("exclude", "PATTERNS", "layers to skip: comma-separated globs, or first, last");
     public static final Grammar TRIM = TrimSettings.KIND.grammar();
+    public static final Grammar QUANTIZE = Grammar.of("quantize", "Quantize model NAME to int8 (post-training, static):"
+            + " batch norms folded into the convolutions, activations calibrated on training images, QDQ ONNX run in ONNX"
+            + " Runtime; shows float against int8: accuracy, file size, latency, and the error per layer.")
+            .positional("NAME", "session model (left unchanged)")
+            .option("data", "D", "session data: calibration reads its training split, accuracy its validation and test"
+                    + " splits")
+            .option("calibration", "N", "training images the activation ranges are read on (default "
+                    + dev.slimkit.quant.Quantizer.DEFAULT_CALIBRATION + ")")
+            .option("method", "M", "how each activation range is chosen: minmax (default) or percentile (clips the"
+                    + " 0.01 % tails)")
+            .flag("per-tensor", "one weight scale per tensor instead of one per output channel")
+            .option("exclude", "PATTERNS", "layers kept in float: comma-separated globs on layer paths")
+            .option("as", "NEW", "name of the int8 model (default NAME-int8)")
+            .option("save", "FILE", "also write the int8 model as an ONNX file")
+            .flag("no-latency", "skip the latency measurement");
     public static final Grammar EVAL = Grammar.of("eval", "Evaluate model NAME on the test split of data D.")
             .positional("NAME", "session model")
             .option("data", "D", "session data (its test split is used)")
@@ -130,5 +145,5 @@ public final class Commands {
 
     /** Every magic's schema, in the order %slimkit lists them. */
     public static final List<Grammar> ALL = List.of(OVERVIEW, DATA, MODEL, TRAIN, LR_FIND, TRANSFER, DISTILL, PRUNE, SENSITIVITY, TRIM,
-            EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE, SWEEP);
+            QUANTIZE, EVAL, SUMMARY, COMPARE, SAVE, EXPORT, LOAD, DROP, PIPELINE, SWEEP);
 }

@@ -164,6 +164,16 @@ public final class Charts {
         return chart;
     }
 
+    /** Grouped bars: one group per category (e.g. a layer), one bar per series. */
+    public static CategoryChart bars(String title, String xTitle, String yTitle, List<String> categories,
+            Map<String, List<Number>> series) {
+        CategoryChart chart = ChartStyle.category(title, xTitle, yTitle);
+        rotateLongNames(chart, categories);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        ChartStyle.placeLegend(chart);
+        return chart;
+    }
+
     /** Bars of output width (channels or units) per conv and linear layer, before and after a trim. */
     public static CategoryChart layerWidths(ModelStats before, ModelStats after, String title) {
         Map<String, Number> b = widths(before);

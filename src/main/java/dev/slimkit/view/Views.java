@@ -13,6 +13,8 @@ import dev.slimkit.trim.ChannelGroup;
 import dev.slimkit.trim.Cut;
 import dev.slimkit.trim.LatencyTable;
 import dev.slimkit.step.StepResult;
+import dev.slimkit.onnx.OnnxRunner;
+import dev.slimkit.quant.QuantizeResult;
 import dev.slimkit.train.Evaluation;
 import tech.tablesaw.api.Table;
 import dev.slimkit.report.Html;
@@ -295,5 +297,66 @@ public final class Views {
                     String.format(Locale.ROOT, "%.3f", r.ms() / t.baseMs())));
         }
         return Tables.rows(title, List.of("group", "channels kept", "ms", "of the original"), rows);
+    }
+
+    /**
+     * %quantize: float against int8 in ONNX Runtime (accuracy, file size, latency with IQR), the
+     * per-layer table and chart of weight and output SQNR.
+     */
+    public static List<Object> quantize(QuantizeResult r) {
+        List<Object> out = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(row("validation accuracy", r.validationFp32(), r.validationInt8(), "%.4f", true));
+        rows.add(row("test accuracy", r.testFp32(), r.testInt8(), "%.4f", true));
+        rows.add(row("ONNX file bytes", r.fp32Bytes(), r.int8Bytes(), "%,.0f", false));
+        for (int batch : new int[] {1, 32}) {
+            OnnxRunner.Latency f = r.latency(batch, false);
+            OnnxRunner.Latency q = r.latency(batch, true);
+            if (f != null && q != null) {
+                rows.add(List.of("ms batch " + batch + " (IQR)", String.format(Locale.ROOT, "%.3f (%.3f)", f.medianMs(),
+                        f.iqrMs()), String.format(Locale.ROOT, "%.3f (%.3f)", q.medianMs(), q.iqrMs()),
+                        String.format(Locale.ROOT, "%.2f× faster", f.medianMs() / q.medianMs())));
+            }
+        }
+        out.add(Tables.rows(String.format(Locale.ROOT, "%s → %s (%.1f s): int8 in ONNX Runtime, calibrated on %d training"
+                + " images (%s, weights per %s)", r.model().source(), r.model().name(), r.seconds(), r.calibrationImages(),
+                r.method().label(), r.perChannel() ? "output channel" : "tensor"),
+                List.of("", "float (ONNX Runtime)", "int8 (ONNX Runtime)", "int8 against float"), rows));
+        List<List<Object>> layers = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Number> weight = new ArrayList<>();
+        List<Number> output = new ArrayList<>();
+        for (QuantizeResult.Layer l : r.layers()) {
+            layers.add(List.of(l.node(), l.op(), l.quantized() ? "int8" : "float (excluded)", db(l.weightSqnrDb()),
+                    db(l.outputSqnrDb())));
+            names.add(l.node());
+            weight.add(finite(l.weightSqnrDb()));
+            output.add(finite(l.outputSqnrDb()));
+        }
+        out.add(Tables.rows(r.model().name() + ": per layer (SQNR: signal-to-quantization-noise ratio; output: the"
+                + " int8 model against the float one, every layer up to it)", List.of("layer", "op", "weights",
+                        "weight SQNR dB", "output SQNR dB"), layers));
+        Map<String, List<Number>> series = new LinkedHashMap<>();
+        series.put("weights", weight);
+        series.put("output", output);
+        out.add(Charts.bars(r.model().name() + ": SQNR per layer (higher is closer to float)", "layer", "SQNR (dB)",
+                names, series));
+        return out;
+    }
+
+    private static List<Object> row(String what, double fp32, double int8, String format, boolean points) {
+        String change = Double.isNaN(fp32) || Double.isNaN(int8) ? "–" : points
+                ? String.format(Locale.ROOT, "%+.2f points", 100 * (int8 - fp32))
+                : String.format(Locale.ROOT, "%.3f×", int8 / fp32);
+        return List.of(what, Double.isNaN(fp32) ? "–" : String.format(Locale.ROOT, format, fp32),
+                Double.isNaN(int8) ? "–" : String.format(Locale.ROOT, format, int8), change);
+    }
+
+    private static String db(double v) {
+        return Double.isNaN(v) ? "–" : Double.isInfinite(v) ? "exact" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0;
     }
 }

@@ -159,6 +159,25 @@ public final class SlimkitMagics {
         }
     }
 
+    @LineMagic("quantize")
+    public void quantize(List<String> args) {
+        Grammar.Parsed a = parse(QUANTIZE, args);
+        if (a == null) {
+            return;
+        }
+        SlimModel model = model(a, "NAME");
+        var quantizer = errors.call("%quantize", () -> FromCommand.quantizer(a, model, data(a, true)));
+        var result = runner.task("%quantize", "quantization", quantizer::run);
+        errors.call("%quantize", () -> session.putQuantized(result.model().name(), result.model()));
+        show(Views.quantize(result));
+        if (a.has("save")) {
+            Path path = Path.of(a.string("save", ""));
+            long bytes = errors.call("%quantize", () -> result.model().save(path));
+            sink.display(Views.line(String.format(Locale.ROOT, "saved <b>%s</b> to <code>%s</code> (%,d bytes)",
+                    Html.escape(result.model().name()), Html.escape(path.toString()), bytes)));
+        }
+    }
+
     @LineMagic("eval")
     public void eval(List<String> args) {
         Grammar.Parsed a = parse(EVAL, args);
