@@ -73,7 +73,7 @@ public final class Calibration {
 
     /**
      * The uint8 map of every activation tensor of {@code model}, from its first {@code count} images
-     * of {@code images} in a seeded order.
+     * of {@code images} in a seeded order, shared where the values allow ({@link #share}).
      */
     static Map<String, Affine> calibrate(OnnxMl.ModelProto model, ImageSplit images, int count, Method method,
             long seed) {
@@ -108,7 +108,35 @@ public final class Calibration {
             double[] r = minMax.get(t);
             out.put(t, Affine.uint8(r[0], r[1]));
         }
+        share(model.getGraph(), out);
         return out;
+    }
+
+    /** Ops whose output takes its input's map: they only move or select values. */
+    static final java.util.Set<String> SAME_RANGE_OPS = java.util.Set.of("MaxPool", "Flatten", "Reshape", "Identity");
+
+    /**
+     * Shares maps where the values allow, so that ONNX Runtime needs no requantization between
+     * two integer kernels: a tensor read only by a Relu takes the Relu output's map (its zero point
+     * is 0, so quantizing clips the negatives: the Relu itself, which ONNX Runtime then drops), and
+     * the output of a MaxPool, Flatten or Reshape takes its input's (in graph order).
+     */
+    static void share(OnnxMl.GraphProto graph, Map<String, Affine> maps) {
+        Map<String, Integer> readers = new java.util.HashMap<>();
+        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+        for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            if (n.getOpType().equals("Relu") && readers.getOrDefault(n.getInput(0), 0) == 1
+                    && maps.containsKey(n.getInput(0)) && maps.containsKey(n.getOutput(0))) {
+                maps.put(n.getInput(0), maps.get(n.getOutput(0)));
+            }
+        }
+        for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            if (SAME_RANGE_OPS.contains(n.getOpType()) && maps.containsKey(n.getInput(0))
+                    && maps.containsKey(n.getOutput(0))) {
+                maps.put(n.getOutput(0), maps.get(n.getInput(0)));
+            }
+        }
     }
 
     private static int bin(float v, double lo, double hi) {

@@ -45,11 +45,16 @@ final class QdqWriter {
         for (OnnxMl.ValueInfoProto in : graph.getInputList()) {
             quantizeActivation(in.getName(), init, out);
         }
+        Map<String, String> relus = removableRelus(graph);
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            if (n.getOpType().equals("Relu") && relus.containsKey(n.getOutput(0))) {
+                continue; // its input's quantization (zero point 0) clips the negatives
+            }
             OnnxMl.NodeProto.Builder node = n.toBuilder();
             for (int i = 0; i < node.getInputCount(); i++) {
-                if (activations.containsKey(node.getInput(i))) {
-                    node.setInput(i, dq(node.getInput(i)));
+                String in = relus.getOrDefault(node.getInput(i), node.getInput(i));
+                if (activations.containsKey(in)) {
+                    node.setInput(i, dq(in));
                 }
             }
             boolean weighted = (n.getOpType().equals("Conv") || n.getOpType().equals("Gemm"))
@@ -66,6 +71,37 @@ final class QdqWriter {
         out.clearInitializer().addAllInitializer(init.values());
         List<OnnxMl.OperatorSetIdProto> opsets = folded.getOpsetImportList();
         return folded.toBuilder().setGraph(out).clearOpsetImport().addAllOpsetImport(opsets).build();
+    }
+
+    /**
+     * Relus whose work their input's quantization already does: the input is read by the Relu
+     * alone and has the Relu output's map, whose zero point is 0, so quantizing it clips the
+     * negatives. Relu output → its input.
+     */
+    Map<String, String> removableRelus(OnnxMl.GraphProto graph) {
+        Map<String, Integer> readers = new java.util.HashMap<>();
+        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            if (!n.getOpType().equals("Relu")) {
+                continue;
+            }
+            Affine in = activations.get(n.getInput(0));
+            Affine after = activations.get(n.getOutput(0));
+            if (in != null && in.equals(after) && in.zeroPoint() == 0 && readers.getOrDefault(n.getInput(0), 0) == 1
+                    && readers.getOrDefault(n.getOutput(0), 0) > 0
+                    && graph.getOutputList().stream().noneMatch(o -> o.getName().equals(n.getOutput(0)))) {
+                out.put(n.getOutput(0), n.getInput(0));
+            }
+        }
+        return out;
+    }
+
+    /** The tensor of the QDQ model that holds what {@code tensor} of the float model becomes (dequantized). */
+    String dequantized(OnnxMl.GraphProto graph, String tensor) {
+        String in = removableRelus(graph).getOrDefault(tensor, tensor);
+        return activations.containsKey(in) ? dq(in) : in;
     }
 
     /** The weights quantized by the last {@link #write}, in node order. */

@@ -31,8 +31,9 @@ public record QuantizeResult(QuantizedModel model, int calibrationImages, Calibr
      * @param op Conv or Gemm
      * @param quantized false when it was kept float (excluded)
      * @param weightSqnrDb signal-to-quantization-noise ratio of its int8 weights (NaN when kept float)
-     * @param outputSqnrDb SQNR of its output in the int8 model against the float model, on validation
-     *     images: the error of every layer up to it (NaN when not measured)
+     * @param outputSqnrDb SQNR of its output (after its Relu, when only a Relu reads it) in the int8 model
+     *     against the float model, on validation images: the error of every layer up to it (NaN when not
+     *     measured)
      */
     public record Layer(String node, String op, boolean quantized, double weightSqnrDb, double outputSqnrDb) {}
 

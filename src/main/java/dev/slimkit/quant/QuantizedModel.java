@@ -68,7 +68,7 @@ public record QuantizedModel(String name, String source, byte[] onnx, int[] imag
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Path tmp = Files.createTempFile(parent, ".quantized", ".onnx.tmp");
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, onnx);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return onnx.length;

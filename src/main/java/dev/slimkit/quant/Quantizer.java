@@ -132,7 +132,7 @@ public final class Quantizer {
         double valInt8 = val == null ? Double.NaN : q.accuracy(val, THREADS);
         double testFp32 = QuantizedModel.accuracy(fp32, data.test(), THREADS);
         double testInt8 = q.accuracy(data.test(), THREADS);
-        List<QuantizeResult.Layer> layers = layers(folded, qdq, writer.weights(), val == null ? data.train() : val);
+        List<QuantizeResult.Layer> layers = layers(folded, qdq, writer, val == null ? data.train() : val);
         List<OnnxRunner.Latency> latency = measureLatency ? latency(fp32, int8, shape) : List.of();
         return new QuantizeResult(q, Math.min(calibration, data.train().size()), method, perChannel, valFp32, valInt8,
                 testFp32, testInt8, fp32.length, int8.length, latency, layers, (System.nanoTime() - start) / 1e9);
@@ -168,21 +168,33 @@ public final class Quantizer {
 
     /** One row per Conv and Gemm: weight SQNR, and output SQNR of the int8 model against the float one. */
     private static List<QuantizeResult.Layer> layers(OnnxMl.ModelProto folded, OnnxMl.ModelProto qdq,
-            List<QdqWriter.QuantizedWeight> weights, ImageSplit on) {
+            QdqWriter writer, ImageSplit on) {
         Map<String, Double> weightSqnr = new HashMap<>();
-        weights.forEach(w -> weightSqnr.put(w.node(), w.sqnrDb()));
+        writer.weights().forEach(w -> weightSqnr.put(w.node(), w.sqnrDb()));
         List<OnnxMl.NodeProto> weighted = folded.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")).toList();
-        List<String> outputs = weighted.stream().map(n -> n.getOutput(0)).toList();
+        Map<String, String> afterRelu = new HashMap<>(); // a layer read only by a Relu is measured after it
+        Map<String, Integer> readers = new HashMap<>();
+        folded.getGraph().getNodeList().forEach(x -> x.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        for (OnnxMl.NodeProto x : folded.getGraph().getNodeList()) {
+            if (x.getOpType().equals("Relu") && readers.getOrDefault(x.getInput(0), 0) == 1) {
+                afterRelu.put(x.getInput(0), x.getOutput(0));
+            }
+        }
+        List<String> outputs = weighted.stream().map(x -> afterRelu.getOrDefault(x.getOutput(0), x.getOutput(0)))
+                .toList();
         Map<String, double[]> sums = new HashMap<>(); // signal, noise per tensor
         Map<String, float[]> reference = new HashMap<>();
         int n = Math.min(SQNR_IMAGES, on.size());
         int[] order = on.identityOrder();
+        Map<String, String> inQdq = new HashMap<>(); // the dequantized tensor each float tensor becomes
+        outputs.forEach(t -> inQdq.put(writer.dequantized(folded.getGraph(), t), t));
         try (Calibration.Probe f = new Calibration.Probe(folded, outputs);
-                Calibration.Probe q = new Calibration.Probe(qdq, outputs)) {
+                Calibration.Probe q = new Calibration.Probe(qdq, new ArrayList<>(inQdq.keySet()))) {
             f.forEachBatch(on, order, n, (t, v) -> reference.merge(t, toArray(v), Quantizer::concat));
             Map<String, Integer> at = new HashMap<>();
-            q.forEachBatch(on, order, n, (t, v) -> {
+            q.forEachBatch(on, order, n, (qt, v) -> {
+                String t = inQdq.get(qt);
                 float[] ref = reference.get(t);
                 int offset = at.getOrDefault(t, 0);
                 double[] s = sums.computeIfAbsent(t, k -> new double[2]);
@@ -197,7 +209,7 @@ public final class Quantizer {
         }
         List<QuantizeResult.Layer> rows = new ArrayList<>();
         for (OnnxMl.NodeProto node : weighted) {
-            double[] s = sums.get(node.getOutput(0));
+            double[] s = sums.get(afterRelu.getOrDefault(node.getOutput(0), node.getOutput(0)));
             double out = s == null ? Double.NaN : s[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(s[0] / s[1]);
             Double w = weightSqnr.get(node.getName());
             rows.add(new QuantizeResult.Layer(layerPath(node), node.getOpType(), w != null, w == null ? Double.NaN : w,

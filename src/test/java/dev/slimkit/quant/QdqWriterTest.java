@@ -125,6 +125,39 @@ class QdqWriterTest {
     }
 
     @Test
+    void aReluWhoseInputSharesItsMapIsDroppedAndStillClips() {
+        Map<String, Affine> shared = ranges();
+        Calibration.share(twoLayers().getGraph(), shared);
+        assertEquals(shared.get("r"), shared.get("h"), "the Relu's input takes the Relu output's map");
+        OnnxMl.ModelProto q = new QdqWriter(shared, Set.of(), true).write(twoLayers());
+        List<String> ops = q.getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
+        assertTrue(!ops.contains("Relu"), ops.toString());
+        OnnxMl.NodeProto fc2 = q.getGraph().getNodeList().stream().filter(n -> n.getName().equals("fc2/Gemm"))
+                .findFirst().orElseThrow();
+        assertEquals("h_dq", fc2.getInput(0), "the second layer reads the clipped first layer's output");
+        float[] x = {1.5f, -0.5f, 0.25f, -1.0f};
+        float[][] y;
+        try (OnnxRunner runner = new OnnxRunner(q.toByteArray(), 1)) {
+            y = runner.run(x, new long[] {1, 4});
+        }
+        float[][] w1 = dequantized(W1, 3, 4);
+        float[][] w2 = dequantized(W2, 2, 3);
+        Affine in = shared.get("input");
+        float[] xi = new float[4];
+        for (int j = 0; j < 4; j++) {
+            xi[j] = in.roundTrip(x[j]);
+        }
+        float[] h = gemm(xi, w1, biases(B1, in.scale(), W1, 3, 4));
+        float[] rq = new float[3];
+        for (int c = 0; c < 3; c++) {
+            rq[c] = shared.get("r").roundTrip(h[c]); // zero point 0: negatives clip to 0, the Relu
+            assertTrue(rq[c] >= 0);
+        }
+        float[] logits = gemm(rq, w2, biases(B2, shared.get("r").scale(), W2, 2, 3));
+        assertArrayEquals(logits, y[0], 2 * shared.get("r").scale());
+    }
+
+    @Test
     void onnxRuntimeComputesWhatTheJavaSimulationComputes() {
         OnnxMl.ModelProto q = new QdqWriter(ranges(), Set.of(), true).write(twoLayers());
         Random random = new Random(3);
