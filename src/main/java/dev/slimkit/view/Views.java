@@ -315,7 +315,7 @@ public final class Views {
             if (f != null && q != null) {
                 rows.add(List.of("ms batch " + batch + " (IQR)", String.format(Locale.ROOT, "%.3f (%.3f)", f.medianMs(),
                         f.iqrMs()), String.format(Locale.ROOT, "%.3f (%.3f)", q.medianMs(), q.iqrMs()),
-                        String.format(Locale.ROOT, "%.2f× faster", f.medianMs() / q.medianMs())));
+                        speed(f.medianMs() / q.medianMs())));
             }
         }
         out.add(Tables.rows(String.format(Locale.ROOT, "%s → %s (%.1f s): int8 in ONNX Runtime, calibrated on %d training"
@@ -350,6 +350,12 @@ public final class Views {
                 : String.format(Locale.ROOT, "%.3f×", int8 / fp32);
         return List.of(what, Double.isNaN(fp32) ? "–" : String.format(Locale.ROOT, format, fp32),
                 Double.isNaN(int8) ? "–" : String.format(Locale.ROOT, format, int8), change);
+    }
+
+    /** A speed ratio in words: {@code 1.95× faster}, or {@code 1.25× slower} for 0.8. */
+    static String speed(double ratio) {
+        return ratio >= 1 ? String.format(Locale.ROOT, "%.2f× faster", ratio)
+                : String.format(Locale.ROOT, "%.2f× slower", 1 / ratio);
     }
 
     private static String db(double v) {
