@@ -123,6 +123,10 @@ class OnnxTest {
             assertTrue(r.maxAbsDiff() <= 1e-4, r.toString());
             assertEquals(32, r.checkedImages());
             assertEquals(Files.size(file), r.bytes());
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(file)), "an ordinary file, not owner-only");
+            }
             // dynamic batch: another batch size runs too
             try (OnnxRunner ort = new OnnxRunner(Files.readAllBytes(file), 1)) {
                 assertEquals(-1, ort.inputShape()[0]);

@@ -169,6 +169,7 @@ public final class SlimkitMagics {
         var quantizer = errors.call("%quantize", () -> FromCommand.quantizer(a, model, data(a, true)));
         var result = runner.task("%quantize", "quantization", quantizer::run);
         errors.call("%quantize", () -> session.putQuantized(result.model().name(), result.model()));
+        session.putResult(result);
         show(Views.quantize(result));
         if (a.has("save")) {
             Path path = Path.of(a.string("save", ""));
