@@ -162,6 +162,7 @@ public final class FromCommand {
         a.ifInteger("calibration", q::calibration);
         a.ifGiven("method", q::method);
         a.ifGiven("exclude", q::exclude);
+        a.ifNumber("max-drop", q::maxDrop);
         a.ifGiven("as", q::as);
         return q;
     }

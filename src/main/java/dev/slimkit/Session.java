@@ -100,8 +100,9 @@ public final class Session implements dev.slimkit.recipe.Context {
         SlimModel value = models.get(name);
         if (value == null && quantized.containsKey(name)) {
             throw new IllegalArgumentException("[" + name + "] is an int8 model: it runs in ONNX Runtime, has no"
-                    + " gradients and no DJL form, so it cannot be trained, pruned, trimmed or summarized; use its float"
-                    + " model [" + quantized.get(name).source() + "], or save it with %quantize --save FILE.onnx");
+                    + " gradients and no DJL form, so it cannot be trained, pruned, trimmed, summarized or quantized"
+                    + " again; use its float model [" + quantized.get(name).source() + "], or save it with %quantize"
+                    + " --save FILE.onnx");
         }
         if (value == null) {
             throw new IllegalArgumentException(

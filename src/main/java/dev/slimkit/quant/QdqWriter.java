@@ -20,7 +20,8 @@ final class QdqWriter {
     /** One quantized weight: the layer's node, the weight's per-channel (or single) affine maps, and its SQNR. */
     record QuantizedWeight(String node, String op, Affine[] channels, double sqnrDb) {}
 
-    private final Map<String, Affine> activations;
+    private final Map<String, Affine> calibrated;
+    private Map<String, Affine> activations;
     private final Set<String> keepFloat;
     private final boolean perChannel;
     private final List<QuantizedWeight> weights = new ArrayList<>();
@@ -31,6 +32,7 @@ final class QdqWriter {
      * @param perChannel one scale per output channel for weights (else one per tensor)
      */
     QdqWriter(Map<String, Affine> activations, Set<String> keepFloat, boolean perChannel) {
+        this.calibrated = activations;
         this.activations = activations;
         this.keepFloat = keepFloat;
         this.perChannel = perChannel;
@@ -39,6 +41,7 @@ final class QdqWriter {
     /** The QDQ model. */
     OnnxMl.ModelProto write(OnnxMl.ModelProto folded) {
         OnnxMl.GraphProto graph = folded.getGraph();
+        activations = quantizedTensors(graph);
         Map<String, OnnxMl.TensorProto> init = new LinkedHashMap<>();
         graph.getInitializerList().forEach(t -> init.put(t.getName(), t));
         OnnxMl.GraphProto.Builder out = graph.toBuilder().clearNode();
@@ -71,6 +74,50 @@ final class QdqWriter {
         out.clearInitializer().addAllInitializer(init.values());
         List<OnnxMl.OperatorSetIdProto> opsets = folded.getOpsetImportList();
         return folded.toBuilder().setGraph(out).clearOpsetImport().addAllOpsetImport(opsets).build();
+    }
+
+    /**
+     * The calibrated tensors that get quantized: those that reach a quantized layer (a Conv or Gemm
+     * not kept in float) through ops without weights. A layer kept in float thus reads float, and
+     * with every layer kept in float nothing is quantized: the float model.
+     */
+    private Map<String, Affine> quantizedTensors(OnnxMl.GraphProto graph) {
+        Map<String, List<OnnxMl.NodeProto>> readers = new java.util.HashMap<>();
+        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.computeIfAbsent(i,
+                k -> new ArrayList<>()).add(n)));
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        List<OnnxMl.NodeProto> nodes = graph.getNodeList();
+        for (int k = nodes.size() - 1; k >= 0; k--) { // readers come after: one backward pass settles it
+            for (String o : nodes.get(k).getOutputList()) {
+                if (reachesQuantizedLayer(o, readers, needed)) {
+                    needed.add(o);
+                }
+            }
+        }
+        graph.getInputList().forEach(i -> {
+            if (reachesQuantizedLayer(i.getName(), readers, needed)) {
+                needed.add(i.getName());
+            }
+        });
+        Map<String, Affine> out = new LinkedHashMap<>();
+        calibrated.forEach((t, a) -> {
+            if (needed.contains(t)) {
+                out.put(t, a);
+            }
+        });
+        return out;
+    }
+
+    private boolean reachesQuantizedLayer(String t, Map<String, List<OnnxMl.NodeProto>> readers,
+            java.util.Set<String> needed) {
+        for (OnnxMl.NodeProto r : readers.getOrDefault(t, List.of())) {
+            boolean weighted = r.getOpType().equals("Conv") || r.getOpType().equals("Gemm");
+            if (weighted ? !keepFloat.contains(r.getName()) && r.getInput(0).equals(t)
+                    : r.getOutputList().stream().anyMatch(needed::contains)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -18,24 +18,42 @@ import java.util.List;
  * @param int8Bytes size of the int8 ONNX file
  * @param latency float then int8 at each measured batch (interleaved; empty when not measured)
  * @param layers one row per Conv and Gemm, in graph order
+ * @param maxDrop the bound on lost validation accuracy in points (NaN when none was set)
+ * @param validationAllInt8 validation accuracy with every layer int8, before the bound gave any back
+ *     (NaN without a bound)
+ * @param fallbacks the layers returned to float to stay within {@code maxDrop}, in order
  * @param seconds wall time of the whole quantization
  */
 public record QuantizeResult(QuantizedModel model, int calibrationImages, Calibration.Method method, boolean perChannel,
         double validationFp32, double validationInt8, double testFp32, double testInt8, long fp32Bytes, long int8Bytes,
-        List<OnnxRunner.Latency> latency, List<Layer> layers, double seconds) {
+        List<OnnxRunner.Latency> latency, List<Layer> layers, double maxDrop, double validationAllInt8,
+        List<Fallback> fallbacks, double seconds) {
+
+    /**
+     * A layer returned to float by the accuracy bound.
+     *
+     * @param node its layer path
+     * @param addedSqnrDb the SQNR of the noise it added in int8 (lower: noisier), why it went first
+     * @param validationAfter validation accuracy of the int8 model once it was float
+     */
+    public record Fallback(String node, double addedSqnrDb, double validationAfter) {}
 
     /**
      * One weighted layer.
      *
-     * @param node the ONNX node (slimkit layer path and op)
+     * @param node its slimkit layer path
+     * @param nodeName its ONNX node's name
      * @param op Conv or Gemm
      * @param quantized false when it was kept float (excluded)
      * @param weightSqnrDb signal-to-quantization-noise ratio of its int8 weights (NaN when kept float)
      * @param outputSqnrDb SQNR of its output (after its Relu, when only a Relu reads it) in the int8 model
      *     against the float model, on validation images: the error of every layer up to it (NaN when not
      *     measured)
+     * @param addedSqnrDb the SQNR of the noise this layer adds (its output's noise power less its
+     *     predecessor's in graph order); the accuracy bound returns the lowest to float first
      */
-    public record Layer(String node, String op, boolean quantized, double weightSqnrDb, double outputSqnrDb) {}
+    public record Layer(String node, String nodeName, String op, boolean quantized, double weightSqnrDb,
+            double outputSqnrDb, double addedSqnrDb) {}
 
     /** The latency at {@code batch} of the float (index 0) or int8 (index 1) model, or null when not measured. */
     public OnnxRunner.Latency latency(int batch, boolean int8) {

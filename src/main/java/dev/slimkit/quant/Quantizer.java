@@ -46,6 +46,7 @@ public final class Quantizer {
     private String as;
     private long seed;
     private boolean measureLatency = true;
+    private double maxDrop = Double.NaN;
 
     /** Starts a quantization of {@code model} (only read). */
     public Quantizer(SlimModel model) {
@@ -101,6 +102,21 @@ public final class Quantizer {
         return this;
     }
 
+    /**
+     * Accuracy-bounded mixed precision: when the int8 model loses more than {@code points} of
+     * validation accuracy, layers go back to float one at a time — the one adding the most
+     * quantization noise first (from the per-layer output SQNR) — until it is within the bound.
+     * Needs a validation split; the test split only reports.
+     */
+    public Quantizer maxDrop(double points) {
+        if (!(points >= 0) || Double.isInfinite(points)) {
+            throw new IllegalArgumentException("maxDrop(...) must be >= 0 points of validation accuracy, got [" + points
+                    + "]; pass e.g. 0.5");
+        }
+        maxDrop = points;
+        return this;
+    }
+
     /** Whether to time the float and int8 models (default true). */
     public Quantizer measureLatency(boolean value) {
         measureLatency = value;
@@ -121,8 +137,28 @@ public final class Quantizer {
         byte[] fp32 = OnnxExport.toBytes(model);
         OnnxMl.ModelProto folded = BatchNormFolding.fold(parse(fp32));
         Map<String, Affine> ranges = Calibration.calibrate(folded, data.train(), calibration, method, seed);
-        QdqWriter writer = new QdqWriter(ranges, keptFloat(folded), perChannel);
+        Set<String> keep = keptFloat(folded);
+        QdqWriter writer = new QdqWriter(ranges, keep, perChannel);
         OnnxMl.ModelProto qdq = writer.write(folded);
+        List<QuantizeResult.Fallback> fallbacks = new ArrayList<>();
+        double allInt8 = Double.NaN;
+        if (!Double.isNaN(maxDrop)) {
+            ImageSplit bound = data.validation().orElseThrow(() -> new IllegalArgumentException("maxDrop(...) chooses"
+                    + " layers on a validation split and the data has none; pass data with one (%data --val 0.1)"));
+            double reference = QuantizedModel.accuracy(fp32, bound, THREADS);
+            double now = QuantizedModel.accuracy(qdq.toByteArray(), bound, THREADS);
+            allInt8 = now;
+            for (QuantizeResult.Layer l : noisiestFirst(layers(folded, qdq, writer, bound))) {
+                if (reference - now <= maxDrop / 100) {
+                    break;
+                }
+                keep.add(l.nodeName());
+                writer = new QdqWriter(ranges, keep, perChannel);
+                qdq = writer.write(folded);
+                now = QuantizedModel.accuracy(qdq.toByteArray(), bound, THREADS);
+                fallbacks.add(new QuantizeResult.Fallback(l.node(), l.addedSqnrDb(), now));
+            }
+        }
         byte[] int8 = qdq.toByteArray();
         int[] shape = {model.spec().channels(), model.spec().height(), model.spec().width()};
         QuantizedModel q = new QuantizedModel(as == null ? model.name() + "-int8" : as, model.name(), int8, shape,
@@ -135,7 +171,8 @@ public final class Quantizer {
         List<QuantizeResult.Layer> layers = layers(folded, qdq, writer, val == null ? data.train() : val);
         List<OnnxRunner.Latency> latency = measureLatency ? latency(fp32, int8, shape) : List.of();
         return new QuantizeResult(q, Math.min(calibration, data.train().size()), method, perChannel, valFp32, valInt8,
-                testFp32, testInt8, fp32.length, int8.length, latency, layers, (System.nanoTime() - start) / 1e9);
+                testFp32, testInt8, fp32.length, int8.length, latency, layers, maxDrop, allInt8, fallbacks,
+                (System.nanoTime() - start) / 1e9);
     }
 
     private static OnnxMl.ModelProto parse(byte[] onnx) {
@@ -212,10 +249,26 @@ public final class Quantizer {
             double[] s = sums.get(afterRelu.getOrDefault(node.getOutput(0), node.getOutput(0)));
             double out = s == null ? Double.NaN : s[1] == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(s[0] / s[1]);
             Double w = weightSqnr.get(node.getName());
-            rows.add(new QuantizeResult.Layer(layerPath(node), node.getOpType(), w != null, w == null ? Double.NaN : w,
-                    out));
+            rows.add(new QuantizeResult.Layer(layerPath(node), node.getName(), node.getOpType(), w != null,
+                    w == null ? Double.NaN : w, out, Double.NaN));
+        }
+        // the noise each layer adds: its output's noise power (relative to the signal) less its predecessor's
+        double before = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            QuantizeResult.Layer l = rows.get(i);
+            double noise = Math.pow(10, -l.outputSqnrDb() / 10);
+            double added = Double.isNaN(noise) ? Double.NaN : Math.max(noise - before, 1e-30);
+            rows.set(i, new QuantizeResult.Layer(l.node(), l.nodeName(), l.op(), l.quantized(), l.weightSqnrDb(),
+                    l.outputSqnrDb(), Double.isNaN(added) ? Double.NaN : -10 * Math.log10(added)));
+            before = Double.isNaN(noise) ? before : noise;
         }
         return rows;
+    }
+
+    /** The quantized layers, the one adding the most noise (lowest added-noise SQNR) first. */
+    static List<QuantizeResult.Layer> noisiestFirst(List<QuantizeResult.Layer> layers) {
+        return layers.stream().filter(QuantizeResult.Layer::quantized)
+                .sorted(java.util.Comparator.comparingDouble(QuantizeResult.Layer::addedSqnrDb)).toList();
     }
 
     private static float[] toArray(FloatBuffer v) {

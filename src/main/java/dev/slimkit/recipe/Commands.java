@@ -84,6 +84,8 @@ public final class Commands {
                     + " 0.01 % tails)")
             .flag("per-tensor", "one weight scale per tensor instead of one per output channel")
             .option("exclude", "PATTERNS", "layers kept in float: comma-separated globs on layer paths")
+            .option("max-drop", "P", "lose at most P points of validation accuracy: layers go back to float one at a"
+                    + " time, the noisiest first, until the int8 model is within P of the float one")
             .option("as", "NEW", "name of the int8 model (default NAME-int8)")
             .option("save", "FILE", "also write the int8 model as an ONNX file")
             .flag("no-latency", "skip the latency measurement");

@@ -322,12 +322,17 @@ public final class Views {
                 + " images (%s, weights per %s)", r.model().source(), r.model().name(), r.seconds(), r.calibrationImages(),
                 r.method().label(), r.perChannel() ? "output channel" : "tensor"),
                 List.of("", "float (ONNX Runtime)", "int8 (ONNX Runtime)", "int8 against float"), rows));
+        if (!Double.isNaN(r.maxDrop())) {
+            out.add(fallbacks(r));
+        }
         List<List<Object>> layers = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Number> weight = new ArrayList<>();
         List<Number> output = new ArrayList<>();
         for (QuantizeResult.Layer l : r.layers()) {
-            layers.add(List.of(l.node(), l.op(), l.quantized() ? "int8" : "float (excluded)", db(l.weightSqnrDb()),
+            boolean returned = r.fallbacks().stream().anyMatch(f -> f.node().equals(l.node()));
+            layers.add(List.of(l.node(), l.op(), l.quantized() ? "int8" : returned ? "float (accuracy bound)"
+                    : "float (excluded)", db(l.weightSqnrDb()),
                     db(l.outputSqnrDb())));
             names.add(l.node());
             weight.add(finite(l.weightSqnrDb()));
@@ -342,6 +347,22 @@ public final class Views {
         out.add(Charts.bars(r.model().name() + ": SQNR per layer (higher is closer to float)", "layer", "SQNR (dB)",
                 names, series));
         return out;
+    }
+
+    /** The layers the accuracy bound returned to float, in order, with the validation accuracy after each. */
+    private static Table fallbacks(QuantizeResult r) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (QuantizeResult.Fallback f : r.fallbacks()) {
+            rows.add(List.of(f.node(), db(f.addedSqnrDb()), String.format(Locale.ROOT, "%.4f", f.validationAfter()),
+                    String.format(Locale.ROOT, "%+.2f", 100 * (f.validationAfter() - r.validationFp32()))));
+        }
+        String title = String.format(Locale.ROOT, "%s: at most %.2f points of validation accuracy lost; all layers"
+                + " int8: %.4f against %.4f in float (%+.2f points) — %s", r.model().name(), r.maxDrop(),
+                r.validationAllInt8(), r.validationFp32(), 100 * (r.validationAllInt8() - r.validationFp32()),
+                rows.isEmpty() ? "within the bound, nothing back to float" : rows.size() + " layer(s) back to float,"
+                        + " noisiest first (SQNR of the noise each added)");
+        return Tables.rows(title, List.of("layer back to float", "added-noise SQNR dB", "validation accuracy after",
+                "points against float"), rows);
     }
 
     private static List<Object> row(String what, double fp32, double int8, String format, boolean points) {

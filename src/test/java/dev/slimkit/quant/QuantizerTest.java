@@ -124,11 +124,55 @@ class QuantizerTest {
             QuantizeResult r = Slim.quantize(m).data(DATA).calibration(16).measureLatency(false).run();
             session.putQuantized(r.model().name(), r.model());
             assertEquals("[cnn-int8] is an int8 model: it runs in ONNX Runtime, has no gradients and no DJL form, so it"
-                    + " cannot be trained, pruned, trimmed or summarized; use its float model [cnn], or save it with"
-                    + " %quantize --save FILE.onnx", assertThrows(IllegalArgumentException.class,
+                    + " cannot be trained, pruned, trimmed, summarized or quantized again; use its float model [cnn], or"
+                    + " save it with %quantize --save FILE.onnx", assertThrows(IllegalArgumentException.class,
                             () -> session.model("cnn-int8")).getMessage());
             assertEquals("a float model is named [cnn]; name the int8 model otherwise (--as NAME)", assertThrows(
                     IllegalArgumentException.class, () -> session.putQuantized("cnn", r.model())).getMessage());
+        }
+    }
+
+    @Test
+    void theAccuracyBoundIsNeverExceededOnValidation() {
+        try (SlimModel m = Slim.model("cnn-small").data(DATA).build()) {
+            Slim.train(m, DATA).epochs(2).measureLatency(false).run();
+            // a crude quantization (ranges from 2 images, one scale per tensor) to have something to give back
+            Quantizer crude = Slim.quantize(m).data(DATA).calibration(2).perChannel(false).measureLatency(false);
+            QuantizeResult loose = crude.run();
+            for (double points : new double[] {0, 0.5, 100}) {
+                QuantizeResult r = crude.maxDrop(points).run();
+                assertTrue(r.validationFp32() - r.validationInt8() <= points / 100 + 1e-12,
+                        points + ": " + r.validationFp32() + " → " + r.validationInt8());
+                assertEquals(r.fallbacks().size(), r.layers().stream().filter(l -> !l.quantized()).count());
+                if (loose.validationFp32() - loose.validationInt8() <= points / 100) {
+                    assertEquals(List.of(), r.fallbacks(), "already within " + points + ": nothing given back");
+                }
+                for (int i = 1; i < r.fallbacks().size(); i++) {
+                    assertTrue(r.fallbacks().get(i - 1).addedSqnrDb() <= r.fallbacks().get(i).addedSqnrDb(),
+                            "noisiest first: " + r.fallbacks());
+                }
+            }
+        }
+    }
+
+    @Test
+    void withEveryLayerInFloatNothingIsQuantized() {
+        try (SlimModel m = Slim.model("cnn-small").data(DATA).build()) {
+            QuantizeResult r = Slim.quantize(m).data(DATA).calibration(8).exclude("*").measureLatency(false).run();
+            assertEquals(r.testFp32(), r.testInt8(), 1e-12);
+            assertTrue(r.layers().stream().noneMatch(QuantizeResult.Layer::quantized));
+        }
+    }
+
+    @Test
+    void theBoundIsCheckedAndNeedsAValidationSplit() {
+        try (SlimModel m = Slim.model("cnn-small").data(DATA).build()) {
+            assertEquals("maxDrop(...) must be >= 0 points of validation accuracy, got [-1.0]; pass e.g. 0.5",
+                    assertThrows(IllegalArgumentException.class, () -> Slim.quantize(m).maxDrop(-1)).getMessage());
+            ImageData noVal = Datasets.synthetic(4, 64, 32, 3);
+            assertEquals("maxDrop(...) chooses layers on a validation split and the data has none; pass data with one"
+                    + " (%data --val 0.1)", assertThrows(IllegalArgumentException.class, () -> Slim.quantize(m)
+                            .data(noVal).calibration(4).maxDrop(0.5).measureLatency(false).run()).getMessage());
         }
     }
 }
