@@ -136,9 +136,18 @@ class QuantizerTest {
     void theAccuracyBoundIsNeverExceededOnValidation() {
         try (SlimModel m = Slim.model("cnn-small").data(DATA).build()) {
             Slim.train(m, DATA).epochs(2).measureLatency(false).run();
-            // a crude quantization (ranges from 2 images, one scale per tensor) to have something to give back
-            Quantizer crude = Slim.quantize(m).data(DATA).calibration(2).perChannel(false).measureLatency(false);
+            double before = Slim.evaluate(m, DATA).accuracy();
+            outlierUnit(m, 1000f);
+            assertEquals(before, Slim.evaluate(m, DATA).accuracy(), 1e-9, "the same function in float");
+            // one fc1 unit 1000x larger (fc2 reads it 1000x smaller): one scale per tensor starves every other unit
+            Quantizer crude = Slim.quantize(m).data(DATA).calibration(64).perChannel(false).measureLatency(false);
             QuantizeResult loose = crude.run();
+            assertTrue(loose.validationFp32() - loose.validationInt8() > 0.05, "int8 loses here: " + loose);
+            QuantizeResult bounded = crude.maxDrop(0.5).run();
+            assertFalse(bounded.fallbacks().isEmpty(), "the bound gave layers back");
+            // fc2 reads the starved activations and quantizes the shrunken column to zero: it adds the most noise
+            assertEquals("fc2", bounded.fallbacks().get(0).node(), bounded.fallbacks().toString());
+            assertTrue(bounded.validationFp32() - bounded.validationInt8() <= 0.005, bounded.toString());
             for (double points : new double[] {0, 0.5, 100}) {
                 QuantizeResult r = crude.maxDrop(points).run();
                 assertTrue(r.validationFp32() - r.validationInt8() <= points / 100 + 1e-12,
@@ -153,6 +162,32 @@ class QuantizerTest {
                 }
             }
         }
+    }
+
+    /**
+     * Makes fc1's first unit {@code k} times larger and fc2 read it {@code k} times smaller: ReLU is
+     * positively homogeneous, so the float model computes the same, but a single weight scale per
+     * tensor is then set by that one row.
+     */
+    private static void outlierUnit(SlimModel m, float k) {
+        var w1 = m.parameters().get("fc1.weight").getArray();
+        var b1 = m.parameters().get("fc1.bias").getArray();
+        var w2 = m.parameters().get("fc2.weight").getArray();
+        float[] a = w1.toFloatArray();
+        int in = (int) w1.getShape().get(1);
+        for (int j = 0; j < in; j++) {
+            a[j] *= k;
+        }
+        w1.set(a);
+        float[] b = b1.toFloatArray();
+        b[0] *= k;
+        b1.set(b);
+        float[] c = w2.toFloatArray();
+        int units = (int) w2.getShape().get(1);
+        for (int o = 0; o < w2.getShape().get(0); o++) {
+            c[o * units] /= k;
+        }
+        w2.set(c);
     }
 
     @Test
