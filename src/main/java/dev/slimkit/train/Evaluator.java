@@ -129,7 +129,7 @@ public final class Evaluator {
     }
 
     /** Loss, prediction and probability of one image from its logits, computed stably. */
-    static TopLoss topLoss(int index, int label, float[] logits, int offset, int classes) {
+    public static TopLoss topLoss(int index, int label, float[] logits, int offset, int classes) {
         int best = 0;
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {

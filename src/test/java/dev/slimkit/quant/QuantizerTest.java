@@ -86,6 +86,17 @@ class QuantizerTest {
             assertEquals(r.int8Bytes(), r.model().save(file));
             assertEquals(r.int8Bytes(), Files.size(file));
             assertEquals(r.testInt8(), r.model().accuracy(DATA.test(), 1), 1e-12, "the saved model is the one measured");
+            QuantizedModel.Scored s = r.model().score(DATA.test(), 5, 1);
+            assertEquals(r.testInt8(), s.evaluation().accuracy(), 1e-12);
+            assertTrue(Double.isFinite(s.evaluation().loss()) && s.evaluation().loss() > 0);
+            assertEquals(5, s.worst().size());
+            for (int i = 1; i < 5; i++) {
+                assertTrue(s.worst().get(i - 1).loss() >= s.worst().get(i).loss(), "highest loss first");
+            }
+            ImageData other = Datasets.synthetic(3, 16, 8, 1);
+            assertEquals("int8 model [" + m.name() + "-int8] takes 1x28x28 images of 4 classes, but the data has"
+                    + " 1x28x28 images of 3 classes; pass the data it was quantized on", assertThrows(
+                            IllegalArgumentException.class, () -> r.model().score(other.test(), 0, 1)).getMessage());
         }
     }
 

@@ -182,7 +182,9 @@ public final class SlimkitMagics {
     @LineMagic("eval")
     public void eval(List<String> args) {
         Grammar.Parsed a = parse(EVAL, args);
-        if (a != null) {
+        if (a != null && session.allQuantized().containsKey(a.positional("NAME"))) {
+            evalInt8(a, session.allQuantized().get(a.positional("NAME")));
+        } else if (a != null) {
             SlimModel model = model(a, "NAME");
             ImageData data = data(a, true);
             int n = a.integer("worst", Slim.WORST_IMAGES, 0);
@@ -191,6 +193,16 @@ public final class SlimkitMagics {
             show(Views.worst(data.test(), runner.task("%eval", "evaluation", () -> Slim.worst(model, data, n)),
                     data.classNames(), model.name()));
         }
+    }
+
+    /** %eval on an int8 model: the same tables and charts, computed in ONNX Runtime. */
+    private void evalInt8(Grammar.Parsed a, dev.slimkit.quant.QuantizedModel q) {
+        ImageData data = data(a, true);
+        int n = a.integer("worst", Slim.WORST_IMAGES, 0);
+        var scored = runner.task("%eval", "evaluation", () -> q.score(data.test(), n, 0));
+        String name = q.name() + " (int8, ONNX Runtime)";
+        show(Views.evaluation(scored.evaluation(), data.classNames(), name, a.string("data", "")));
+        show(Views.worst(data.test(), scored.worst(), data.classNames(), name));
     }
 
     @LineMagic("summary")

@@ -207,6 +207,29 @@ class SlimkitMagicsTest extends MagicsTestSupport {
     }
 
     @Test
+    void quantizeThenEvaluateTheInt8Model() {
+        setUpModel();
+        assertError("%quantize: --calibration must be >= 1, got [0]; pass the number of training images to read"
+                + " ranges on, e.g. 512", () -> magics.quantize(args("m --data fm --calibration 0")));
+        assertError("%quantize: --max-drop must be >= 0 points of validation accuracy, got [-1.0]; pass e.g. 0.5",
+                () -> magics.quantize(args("m --data fm --max-drop -1")));
+        magics.quantize(args("m --data fm --calibration 16 --no-latency"));
+        assertTrue(session.allQuantized().containsKey("m-int8"));
+        Table figures = sink.of(Table.class).get(0);
+        assertTrue(figures.name().startsWith("m → m-int8"), figures.name());
+        assertEquals(3, figures.rowCount(), "validation, test, file: no latency rows with --no-latency");
+        sink.clear();
+        magics.eval(args("m-int8 --data fm --worst 3"));
+        assertTrue(sink.of(Table.class).get(0).name().startsWith("m-int8 (int8, ONNX Runtime) on fm"),
+                sink.of(Table.class).get(0).name());
+        assertEquals(1, sink.of(HeatMapChart.class).size());
+        assertEquals(1, sink.of(java.awt.image.BufferedImage.class).size(), "the 3 highest-loss images");
+        assertError("%train: [m-int8] is an int8 model: it runs in ONNX Runtime, has no gradients and no DJL form, so"
+                + " it cannot be trained, pruned, trimmed, summarized or quantized again; use its float model [m], or"
+                + " save it with %quantize --save FILE.onnx", () -> magics.train(args("m-int8 --data fm --epochs 1")));
+    }
+
+    @Test
     void trimShowsGroupsWidthsAndFigures() {
         setUpModel();
         assertError("%trim: --remove must be in (0, 1), got [1.5]; pass the fraction of channels to remove, e.g. 0.5",
