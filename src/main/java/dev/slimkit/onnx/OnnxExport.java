@@ -4,15 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import dev.slimkit.data.ImageSplit;
 import dev.slimkit.model.Layer;
 import dev.slimkit.model.SequentialLayers;
 import dev.slimkit.model.SlimModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,16 +291,7 @@ public final class OnnxExport {
                 throw new IllegalStateException("model has no parameter [" + path + "]");
             }
             NDArray array = p.getArray();
-            float[] values = array.toFloatArray();
-            ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            raw.asFloatBuffer().put(values);
-            OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(path)
-                    .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                    .setRawData(ByteString.copyFrom(raw.array()));
-            for (long d : array.getShape().getShape()) {
-                t.addDims(d);
-            }
-            graph.addInitializer(t);
+            graph.addInitializer(OnnxTensors.floats(path, array.toFloatArray(), array.getShape().getShape()));
             return path;
         }
     }

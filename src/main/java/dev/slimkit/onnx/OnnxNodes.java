@@ -3,7 +3,6 @@ package dev.slimkit.onnx;
 import ai.onnx.proto.OnnxMl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -52,17 +51,7 @@ final class OnnxNodes {
         if (t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
             throw refuse(n, "weight [" + name + "] is not float32");
         }
-        if (!t.getRawData().isEmpty()) {
-            FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
-        }
-        float[] out = new float[t.getFloatDataCount()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = t.getFloatData(i);
-        }
-        return out;
+        return OnnxTensors.floats(t);
     }
 
     long[] longs(OnnxMl.NodeProto n, String name) {

@@ -1,5 +1,6 @@
 package dev.slimkit.quant;
 
+import dev.slimkit.onnx.OnnxTensors;
 import ai.onnx.proto.OnnxMl;
 import java.util.HashMap;
 import java.util.List;
@@ -19,13 +20,11 @@ final class BatchNormFolding {
         OnnxMl.GraphProto graph = model.getGraph();
         Map<String, OnnxMl.TensorProto> init = new java.util.LinkedHashMap<>();
         graph.getInitializerList().forEach(t -> init.put(t.getName(), t));
-        Map<String, Integer> readers = new HashMap<>();
+        Map<String, Integer> readers = GraphReaders.counts(graph);
         Map<String, OnnxMl.NodeProto> producer = new HashMap<>();
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
-            n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum));
             n.getOutputList().forEach(o -> producer.put(o, n));
         }
-        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
         Map<String, OnnxMl.NodeProto> foldedInto = new HashMap<>(); // conv name -> its folded version
         java.util.Set<OnnxMl.NodeProto> dropped = new java.util.HashSet<>();
         for (OnnxMl.NodeProto bn : graph.getNodeList()) {
@@ -56,18 +55,18 @@ final class BatchNormFolding {
     private static OnnxMl.NodeProto folded(OnnxMl.NodeProto conv, OnnxMl.NodeProto bn,
             Map<String, OnnxMl.TensorProto> init) {
         OnnxMl.TensorProto wt = init.get(conv.getInput(1));
-        float[] w = Tensors.floats(wt);
-        long[] dims = Tensors.dims(wt);
+        float[] w = OnnxTensors.floats(wt);
+        long[] dims = OnnxTensors.dims(wt);
         int out = (int) dims[0];
         int per = w.length / out;
-        float[] gamma = Tensors.floats(init.get(bn.getInput(1)));
-        float[] beta = Tensors.floats(init.get(bn.getInput(2)));
-        float[] mean = Tensors.floats(init.get(bn.getInput(3)));
-        float[] var = Tensors.floats(init.get(bn.getInput(4)));
+        float[] gamma = OnnxTensors.floats(init.get(bn.getInput(1)));
+        float[] beta = OnnxTensors.floats(init.get(bn.getInput(2)));
+        float[] mean = OnnxTensors.floats(init.get(bn.getInput(3)));
+        float[] var = OnnxTensors.floats(init.get(bn.getInput(4)));
         float eps = bn.getAttributeList().stream().filter(a -> a.getName().equals("epsilon")).findFirst()
                 .map(OnnxMl.AttributeProto::getF).orElse(1e-5f);
         boolean hasBias = conv.getInputCount() > 2 && !conv.getInput(2).isEmpty();
-        float[] b = hasBias ? Tensors.floats(init.get(conv.getInput(2))) : new float[out];
+        float[] b = hasBias ? OnnxTensors.floats(init.get(conv.getInput(2))) : new float[out];
         float[] fw = new float[w.length];
         float[] fb = new float[out];
         for (int o = 0; o < out; o++) {
@@ -79,8 +78,8 @@ final class BatchNormFolding {
         }
         String wName = conv.getInput(1) + ".folded";
         String bName = conv.getName() + ".folded_bias";
-        init.put(wName, Tensors.floats(wName, fw, dims));
-        init.put(bName, Tensors.floats(bName, fb, out));
+        init.put(wName, OnnxTensors.floats(wName, fw, dims));
+        init.put(bName, OnnxTensors.floats(bName, fb, out));
         OnnxMl.NodeProto.Builder n = conv.toBuilder().clearInput().addInput(conv.getInput(0)).addInput(wName)
                 .addInput(bName).clearOutput().addOutput(bn.getOutput(0));
         return n.build();

@@ -122,9 +122,7 @@ public final class Calibration {
      * the output of a MaxPool, Flatten or Reshape takes its input's (in graph order).
      */
     static void share(OnnxMl.GraphProto graph, Map<String, Affine> maps) {
-        Map<String, Integer> readers = new java.util.HashMap<>();
-        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
-        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+        Map<String, Integer> readers = GraphReaders.counts(graph);
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
             if (n.getOpType().equals("Relu") && readers.getOrDefault(n.getInput(0), 0) == 1
                     && maps.containsKey(n.getInput(0)) && maps.containsKey(n.getOutput(0))) {

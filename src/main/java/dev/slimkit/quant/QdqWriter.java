@@ -1,5 +1,6 @@
 package dev.slimkit.quant;
 
+import dev.slimkit.onnx.OnnxTensors;
 import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ final class QdqWriter {
     private final Set<String> keepFloat;
     private final boolean perChannel;
     private final List<QuantizedWeight> weights = new ArrayList<>();
+    private Map<String, String> droppedRelus = Map.of();
 
     /**
      * @param activations the affine map of each activation tensor to quantize, by tensor name
@@ -49,6 +51,7 @@ final class QdqWriter {
             quantizeActivation(in.getName(), init, out);
         }
         Map<String, String> relus = removableRelus(graph);
+        droppedRelus = relus;
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
             if (n.getOpType().equals("Relu") && relus.containsKey(n.getOutput(0))) {
                 continue; // its input's quantization (zero point 0) clips the negatives
@@ -82,9 +85,7 @@ final class QdqWriter {
      * with every layer kept in float nothing is quantized: the float model.
      */
     private Map<String, Affine> quantizedTensors(OnnxMl.GraphProto graph) {
-        Map<String, List<OnnxMl.NodeProto>> readers = new java.util.HashMap<>();
-        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.computeIfAbsent(i,
-                k -> new ArrayList<>()).add(n)));
+        Map<String, List<OnnxMl.NodeProto>> readers = GraphReaders.nodes(graph);
         java.util.Set<String> needed = new java.util.HashSet<>();
         List<OnnxMl.NodeProto> nodes = graph.getNodeList();
         for (int k = nodes.size() - 1; k >= 0; k--) { // readers come after: one backward pass settles it
@@ -126,9 +127,7 @@ final class QdqWriter {
      * negatives. Relu output → its input.
      */
     Map<String, String> removableRelus(OnnxMl.GraphProto graph) {
-        Map<String, Integer> readers = new java.util.HashMap<>();
-        graph.getNodeList().forEach(n -> n.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
-        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
+        Map<String, Integer> readers = GraphReaders.counts(graph);
         Map<String, String> out = new LinkedHashMap<>();
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
             if (!n.getOpType().equals("Relu")) {
@@ -145,9 +144,12 @@ final class QdqWriter {
         return out;
     }
 
-    /** The tensor of the QDQ model that holds what {@code tensor} of the float model becomes (dequantized). */
-    String dequantized(OnnxMl.GraphProto graph, String tensor) {
-        String in = removableRelus(graph).getOrDefault(tensor, tensor);
+    /**
+     * The tensor of the QDQ model made by the last {@link #write} that holds what {@code tensor} of
+     * the float model becomes (dequantized).
+     */
+    String dequantized(String tensor) {
+        String in = droppedRelus.getOrDefault(tensor, tensor);
         return activations.containsKey(in) ? dq(in) : in;
     }
 
@@ -166,8 +168,8 @@ final class QdqWriter {
         if (a == null) {
             return;
         }
-        init.put(t + "_scale", Tensors.floats(t + "_scale", new float[] {a.scale()}));
-        init.put(t + "_zero_point", Tensors.bytes(t + "_zero_point", new int[] {a.zeroPoint()}, true));
+        init.put(t + "_scale", OnnxTensors.floats(t + "_scale", new float[] {a.scale()}));
+        init.put(t + "_zero_point", OnnxTensors.bytes(t + "_zero_point", new int[] {a.zeroPoint()}, true));
         out.addNode(OnnxMl.NodeProto.newBuilder().setOpType("QuantizeLinear").setName(t + "/Q")
                 .addInput(t).addInput(t + "_scale").addInput(t + "_zero_point").addOutput(t + "_q"));
         out.addNode(OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").setName(t + "/DQ")
@@ -181,8 +183,8 @@ final class QdqWriter {
     private void quantizeWeights(OnnxMl.NodeProto n, OnnxMl.NodeProto.Builder node, Map<String, OnnxMl.TensorProto> init,
             OnnxMl.GraphProto.Builder out) {
         OnnxMl.TensorProto wt = init.get(n.getInput(1));
-        float[] w = Tensors.floats(wt);
-        long[] dims = Tensors.dims(wt);
+        float[] w = OnnxTensors.floats(wt);
+        long[] dims = OnnxTensors.dims(wt);
         boolean transposed = n.getOpType().equals("Gemm") && intAttr(n, "transB") == 0;
         int axis = transposed ? 1 : 0;
         int channels = (int) dims[axis];
@@ -198,13 +200,13 @@ final class QdqWriter {
             noise += e * e;
         }
         String name = n.getInput(1);
-        init.put(name + "_q", Tensors.bytes(name + "_q", q, false, dims));
+        init.put(name + "_q", OnnxTensors.bytes(name + "_q", q, false, dims));
         init.remove(name);
         addDq(out, init, name, maps, perChannel ? axis : -1, false);
         node.setInput(1, name + "_dq");
         if (n.getInputCount() > 2 && init.containsKey(n.getInput(2))) {
             Affine x = activations.get(n.getInput(0));
-            float[] b = Tensors.floats(init.get(n.getInput(2)));
+            float[] b = OnnxTensors.floats(init.get(n.getInput(2)));
             Affine[] bmaps = new Affine[perChannel ? b.length : 1];
             int[] bq = new int[b.length];
             for (int c = 0; c < b.length; c++) {
@@ -217,7 +219,7 @@ final class QdqWriter {
             }
             String bias = n.getInput(2);
             init.remove(bias);
-            init.put(bias + "_q", Tensors.ints(bias + "_q", bq, b.length));
+            init.put(bias + "_q", OnnxTensors.ints(bias + "_q", bq, b.length));
             addDq(out, init, bias, bmaps, perChannel ? 0 : -1, true);
             node.setInput(2, bias + "_dq");
         }
@@ -259,9 +261,9 @@ final class QdqWriter {
             zeros[c] = maps[c].zeroPoint();
         }
         long[] dims = axis < 0 ? new long[0] : new long[] {k};
-        init.put(name + "_scale", Tensors.floats(name + "_scale", scales, dims));
-        init.put(name + "_zero_point", int32 ? Tensors.ints(name + "_zero_point", zeros, dims)
-                : Tensors.bytes(name + "_zero_point", zeros, false, dims));
+        init.put(name + "_scale", OnnxTensors.floats(name + "_scale", scales, dims));
+        init.put(name + "_zero_point", int32 ? OnnxTensors.ints(name + "_zero_point", zeros, dims)
+                : OnnxTensors.bytes(name + "_zero_point", zeros, false, dims));
         OnnxMl.NodeProto.Builder dq = OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").setName(name + "/DQ")
                 .addInput(name + "_q").addInput(name + "_scale").addInput(name + "_zero_point").addOutput(name + "_dq");
         if (axis >= 0) {

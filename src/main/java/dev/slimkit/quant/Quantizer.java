@@ -211,8 +211,7 @@ public final class Quantizer {
         List<OnnxMl.NodeProto> weighted = folded.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")).toList();
         Map<String, String> afterRelu = new HashMap<>(); // a layer read only by a Relu is measured after it
-        Map<String, Integer> readers = new HashMap<>();
-        folded.getGraph().getNodeList().forEach(x -> x.getInputList().forEach(i -> readers.merge(i, 1, Integer::sum)));
+        Map<String, Integer> readers = GraphReaders.counts(folded.getGraph());
         for (OnnxMl.NodeProto x : folded.getGraph().getNodeList()) {
             if (x.getOpType().equals("Relu") && readers.getOrDefault(x.getInput(0), 0) == 1) {
                 afterRelu.put(x.getInput(0), x.getOutput(0));
@@ -225,7 +224,7 @@ public final class Quantizer {
         int n = Math.min(SQNR_IMAGES, on.size());
         int[] order = on.identityOrder();
         Map<String, String> inQdq = new HashMap<>(); // the dequantized tensor each float tensor becomes
-        outputs.forEach(t -> inQdq.put(writer.dequantized(folded.getGraph(), t), t));
+        outputs.forEach(t -> inQdq.put(writer.dequantized(t), t));
         try (Calibration.Probe f = new Calibration.Probe(folded, outputs);
                 Calibration.Probe q = new Calibration.Probe(qdq, new ArrayList<>(inQdq.keySet()))) {
             f.forEachBatch(on, order, n, (t, v) -> reference.merge(t, toArray(v), Quantizer::concat));

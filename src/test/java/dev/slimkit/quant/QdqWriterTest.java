@@ -1,5 +1,6 @@
 package dev.slimkit.quant;
 
+import dev.slimkit.onnx.OnnxTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +34,8 @@ class QdqWriterTest {
                 .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1).build();
         OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("two")
                 .addInput(valueInfo("input", t.clone(), -1, 4)).addOutput(valueInfo("logits", t.clone(), -1, 2))
-                .addInitializer(Tensors.floats("fc1.weight", W1, 3, 4)).addInitializer(Tensors.floats("fc1.bias", B1, 3))
-                .addInitializer(Tensors.floats("fc2.weight", W2, 2, 3)).addInitializer(Tensors.floats("fc2.bias", B2, 2))
+                .addInitializer(OnnxTensors.floats("fc1.weight", W1, 3, 4)).addInitializer(OnnxTensors.floats("fc1.bias", B1, 3))
+                .addInitializer(OnnxTensors.floats("fc2.weight", W2, 2, 3)).addInitializer(OnnxTensors.floats("fc2.bias", B2, 2))
                 .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gemm").setName("fc1/Gemm").addInput("input")
                         .addInput("fc1.weight").addInput("fc1.bias").addOutput("h").addAttribute(transB))
                 .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu/Relu").addInput("h").addOutput("r"))
@@ -97,22 +98,22 @@ class QdqWriterTest {
         Map<String, OnnxMl.TensorProto> init = new LinkedHashMap<>();
         q.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
         Affine input = Affine.uint8(-2, 2);
-        assertEquals(4f / 255, Tensors.floats(init.get("input_scale"))[0], 1e-9);
+        assertEquals(4f / 255, OnnxTensors.floats(init.get("input_scale"))[0], 1e-9);
         assertArrayEquals(new int[] {(int) Math.rint(2 / (double) input.scale())},
-                Tensors.integers(init.get("input_zero_point")));
+                OnnxTensors.integers(init.get("input_zero_point")));
         assertEquals(OnnxMl.TensorProto.DataType.UINT8.getNumber(), init.get("input_zero_point").getDataType());
         // per output channel: scale = max |row| / 127, int8 weights = round(w / scale)
-        float[] s1 = Tensors.floats(init.get("fc1.weight_scale"));
+        float[] s1 = OnnxTensors.floats(init.get("fc1.weight_scale"));
         assertArrayEquals(new float[] {1.0f / 127, 0.8f / 127, 0.9f / 127}, s1, 1e-9f);
-        int[] q1 = Tensors.integers(init.get("fc1.weight_q"));
+        int[] q1 = OnnxTensors.integers(init.get("fc1.weight_q"));
         for (int i = 0; i < W1.length; i++) {
             assertEquals((int) Math.max(-127, Math.min(127, Math.rint(W1[i] / s1[i / 4]))), q1[i], "weight " + i);
         }
         assertEquals(OnnxMl.TensorProto.DataType.INT8.getNumber(), init.get("fc1.weight_q").getDataType());
-        assertArrayEquals(new int[] {0, 0, 0}, Tensors.integers(init.get("fc1.weight_zero_point")));
+        assertArrayEquals(new int[] {0, 0, 0}, OnnxTensors.integers(init.get("fc1.weight_zero_point")));
         // biases: int32 at scale s_input · s_weight
-        float[] sb = Tensors.floats(init.get("fc1.bias_scale"));
-        int[] qb = Tensors.integers(init.get("fc1.bias_q"));
+        float[] sb = OnnxTensors.floats(init.get("fc1.bias_scale"));
+        int[] qb = OnnxTensors.integers(init.get("fc1.bias_q"));
         for (int c = 0; c < 3; c++) {
             assertEquals((4f / 255) * s1[c], sb[c], 1e-12);
             assertEquals((int) Math.rint(B1[c] / sb[c]), qb[c]);

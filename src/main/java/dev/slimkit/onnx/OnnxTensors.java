@@ -1,4 +1,4 @@
-package dev.slimkit.quant;
+package dev.slimkit.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
@@ -6,13 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
-/** ONNX initializers in and out of Java arrays (raw little-endian data, as slimkit's export writes them). */
-final class Tensors {
+/**
+ * ONNX initializers in and out of Java arrays (raw little-endian data, as slimkit's export writes
+ * them): the one place float, int8/uint8 and int32 tensors are encoded and float ones decoded.
+ */
+public final class OnnxTensors {
 
-    private Tensors() {}
+    private OnnxTensors() {}
 
     /** The values of a float32 initializer (raw data or float_data). */
-    static float[] floats(OnnxMl.TensorProto t) {
+    public static float[] floats(OnnxMl.TensorProto t) {
         if (t.getDataType() != OnnxMl.TensorProto.DataType.FLOAT.getNumber()) {
             throw new IllegalArgumentException("initializer [" + t.getName() + "] is not float32");
         }
@@ -30,19 +33,19 @@ final class Tensors {
     }
 
     /** The dimensions of an initializer. */
-    static long[] dims(OnnxMl.TensorProto t) {
+    public static long[] dims(OnnxMl.TensorProto t) {
         return t.getDimsList().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** A float32 initializer. */
-    static OnnxMl.TensorProto floats(String name, float[] values, long... dims) {
+    public static OnnxMl.TensorProto floats(String name, float[] values, long... dims) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
         return tensor(name, OnnxMl.TensorProto.DataType.FLOAT, raw.array(), dims);
     }
 
     /** An int8 (or, with {@code unsigned}, uint8) initializer from integers already in range. */
-    static OnnxMl.TensorProto bytes(String name, int[] values, boolean unsigned, long... dims) {
+    public static OnnxMl.TensorProto bytes(String name, int[] values, boolean unsigned, long... dims) {
         byte[] raw = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             raw[i] = (byte) values[i];
@@ -51,14 +54,14 @@ final class Tensors {
     }
 
     /** An int32 initializer. */
-    static OnnxMl.TensorProto ints(String name, int[] values, long... dims) {
+    public static OnnxMl.TensorProto ints(String name, int[] values, long... dims) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asIntBuffer().put(values);
         return tensor(name, OnnxMl.TensorProto.DataType.INT32, raw.array(), dims);
     }
 
     /** The integers of an int8, uint8 or int32 initializer (raw data). */
-    static int[] integers(OnnxMl.TensorProto t) {
+    public static int[] integers(OnnxMl.TensorProto t) {
         ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         int type = t.getDataType();
         if (type == OnnxMl.TensorProto.DataType.INT32.getNumber()) {
